@@ -1,0 +1,197 @@
+"""Actions a council committed to, and their append-only history of updates."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from plans.models import Plan, Theme
+from plans.querysets import CouncilScopedQuerySet
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled or superseded"
+
+    @property
+    def colour(self) -> str:
+        """The RAG colour councils give this status ("" where none)."""
+        return _STATUS_COLOURS[self.value]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.value in (ActionStatus.COMPLETED, ActionStatus.CANCELLED)
+
+
+_STATUS_COLOURS = {
+    "not_started": "grey",
+    "on_track": "green",
+    "at_risk": "amber",
+    "off_track": "red",
+    "completed": "blue",
+    "cancelled": "grey",
+}
+
+CLOSED_STATUSES = (ActionStatus.COMPLETED, ActionStatus.CANCELLED)
+
+
+class Horizon(models.TextChoices):
+    SHORT = "short", "Short term"
+    MEDIUM = "medium", "Medium term"
+    LONG = "long", "Long term"
+
+
+class ActionQuerySet(CouncilScopedQuerySet):
+    council_path = "plan__council"
+
+    def officer_condition(self, user) -> Q:
+        # A subquery, not a join: a join on assigned_users would repeat rows.
+        return Q(pk__in=Action.assigned_users.through.objects.filter(user=user).values("action"))
+
+    def for_list(self) -> ActionQuerySet:
+        return self.select_related("plan__council", "theme")
+
+    def overdue(self, today: datetime.date) -> ActionQuerySet:
+        return self.filter(due_date__lt=today).exclude(status__in=CLOSED_STATUSES)
+
+    def off_track_or_overdue(self, today: datetime.date) -> ActionQuerySet:
+        return self.filter(
+            Q(status__in=(ActionStatus.OFF_TRACK, ActionStatus.AT_RISK))
+            | Q(due_date__lt=today) & ~Q(status__in=CLOSED_STATUSES)
+        )
+
+
+class Action(models.Model):
+    """Something a council committed to do. Its status is that of its latest update."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    theme = models.ForeignKey(
+        Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    reference = models.CharField(max_length=40, blank=True)
+    title = models.CharField(max_length=500)
+    description = models.TextField(blank=True)
+    lead_officer = models.CharField(max_length=200, blank=True, help_text="Often a job title.")
+    portfolio_holder = models.CharField(max_length=200, blank=True)
+    assigned_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="assigned_actions",
+        help_text="The people who update this action.",
+    )
+    start_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    due_label = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text='The due date as the plan wrote it, e.g. "April 2018" or "Ongoing".',
+    )
+    horizon = models.CharField(max_length=10, choices=Horizon.choices, blank=True)
+    tranche = models.CharField(max_length=200, blank=True, help_text="Tranche or phase.")
+    priority = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1 = highest.")
+    status = models.CharField(
+        max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
+    )
+    percent_complete = models.PositiveSmallIntegerField(
+        "% complete", default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    order = models.PositiveIntegerField(default=0, help_text="Order within its theme.")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["plan", "theme__number", "order", "pk"]
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}".strip() if self.reference else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("action-detail", kwargs={"pk": self.pk})
+
+    @property
+    def council(self):
+        return self.plan.council
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return bool(self.due_date and self.due_date < today and self.status not in CLOSED_STATUSES)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.start_date and self.due_date and self.due_date < self.start_date:
+            errors["due_date"] = "The due date cannot be before the start date."
+        if self.percent_complete is not None and not 0 <= self.percent_complete <= 100:
+            errors["percent_complete"] = "% complete must be between 0 and 100."
+        if self.theme_id and self.plan_id and self.theme.plan_id != self.plan_id:
+            errors["theme"] = "This theme is not part of the action's plan."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ActionUpdateQuerySet(CouncilScopedQuerySet):
+    council_path = "action__plan__council"
+
+
+class ActionUpdate(models.Model):
+    """One dated report on an action ("Update on Action Plan"). Never edited, only added."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField(default=datetime.date.today)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_updates",
+    )
+    author_name = models.CharField(
+        max_length=200, blank=True, help_text="Who reported it, where not a user of the system."
+    )
+    status = models.CharField(max_length=20, choices=ActionStatus.choices)
+    percent_complete = models.PositiveSmallIntegerField(
+        "% complete", validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    commentary = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ActionUpdateQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-created_at", "-pk"]
+        get_latest_by = ["date", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} – {self.date:%d %b %Y}: {self.get_status_display()}"
+
+    @property
+    def author_display(self) -> str:
+        if self.author_id:
+            return self.author.get_full_name() or self.author.get_username()
+        return self.author_name
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.percent_complete is not None and not 0 <= self.percent_complete <= 100:
+            errors["percent_complete"] = "% complete must be between 0 and 100."
+        if self.status == ActionStatus.COMPLETED and self.percent_complete != 100:
+            errors["percent_complete"] = "A completed action is 100% complete."
+        if self.status in CLOSED_STATUSES and not self.commentary.strip():
+            errors["commentary"] = "Say why the action is completed or cancelled."
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,53 @@
+"""Admin for KPIs, with their values inline."""
+
+from django.contrib import admin
+from django.utils.html import format_html
+
+from core.rag import Rag
+from kpis.models import KPI, KpiValue
+from plans.admin import CouncilScopedAdmin, CouncilScopedInline
+
+
+def rag_badge(rag: Rag) -> str:
+    # The word is always shown: colour is never the only signal.
+    return format_html('<strong class="rag {}">{}</strong>', rag.css_class, rag.label)
+
+
+class KpiValueInline(CouncilScopedInline):
+    model = KpiValue
+    fields = ["financial_year", "quarter", "month", "actual", "target", "rag", "commentary"]
+    readonly_fields = ["rag"]
+    show_change_link = False
+
+    @admin.display(description="RAG")
+    def rag(self, obj: KpiValue) -> str:
+        return rag_badge(obj.rag) if obj.pk else "–"
+
+
+@admin.register(KPI)
+class KPIAdmin(CouncilScopedAdmin):
+    list_display = ["code", "name", "council", "theme", "unit", "polarity", "frequency", "data_only", "owner"]
+    list_display_links = ["code", "name"]
+    list_filter = ["council", "plan", "theme", "frequency", "polarity", "data_only"]
+    search_fields = ["code", "name", "definition", "owner"]
+    autocomplete_fields = ["council", "plan", "theme", "owner_user"]
+    list_select_related = ["council", "theme"]
+    inlines = [KpiValueInline]
+
+
+@admin.register(KpiValue)
+class KpiValueAdmin(CouncilScopedAdmin):
+    list_display = ["kpi", "period", "actual", "target", "rag", "entered_by", "entered_at"]
+    list_filter = ["kpi__council", "kpi__theme", "financial_year", "quarter"]
+    search_fields = ["kpi__code", "kpi__name", "commentary"]
+    autocomplete_fields = ["kpi", "entered_by"]
+    list_select_related = ["kpi__council", "kpi__theme", "entered_by"]
+    date_hierarchy = "entered_at"
+
+    @admin.display(description="period", ordering="financial_year")
+    def period(self, obj: KpiValue) -> str:
+        return obj.period_label
+
+    @admin.display(description="RAG")
+    def rag(self, obj: KpiValue) -> str:
+        return rag_badge(obj.rag)

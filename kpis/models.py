@@ -1,0 +1,232 @@
+"""Performance measures (KPIs) and their values per period."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from core.periods import period_label, period_sort_key, quarter_of_month
+from core.rag import Polarity, Rag, Trend, rag_status
+from plans.models import FINANCIAL_YEAR_CHOICES, Council, Plan, Theme
+from plans.querysets import CouncilScopedQuerySet
+
+
+class Unit(models.TextChoices):
+    PERCENT = "percent", "%"
+    COUNT = "count", "Count"
+    POUNDS = "pounds", "£"
+    DAYS = "days", "Days"
+    RATIO = "ratio", "Ratio"
+    OTHER = "other", "Other"
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    ANNUAL = "annual", "Annual"
+
+
+class KPIQuerySet(CouncilScopedQuerySet):
+    def officer_condition(self, user) -> Q:
+        return Q(owner_user=user)
+
+    def for_list(self) -> KPIQuerySet:
+        return self.select_related("council", "plan", "theme", "owner_user")
+
+
+class KPI(models.Model):
+    """A performance measure a council reports, e.g. DIGI TU 01 Digital take up."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="kpis")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="kpis"
+    )
+    theme = models.ForeignKey(
+        Theme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="kpis",
+        help_text="The theme or priority it serves.",
+    )
+    code = models.CharField(max_length=40, blank=True)
+    name = models.CharField(max_length=300)
+    definition = models.TextField(blank=True)
+    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.PERCENT)
+    polarity = models.CharField(max_length=10, choices=Polarity.choices, default=Polarity.HIGHER)
+    frequency = models.CharField(
+        max_length=10, choices=Frequency.choices, default=Frequency.QUARTERLY
+    )
+    owner = models.CharField(max_length=200, blank=True, help_text="Owning officer or service.")
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_kpis",
+        help_text="The person who enters its values.",
+    )
+    data_only = models.BooleanField(
+        "data only", default=False, help_text="Reported without a target."
+    )
+    rag_tolerance = models.DecimalField(
+        "RAG tolerance",
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text="Leave empty to use the council's default (5%).",
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    objects = KPIQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "KPI"
+        verbose_name_plural = "KPIs"
+        ordering = ["council__name", "theme__number", "order", "code", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "code"],
+                condition=~Q(code=""),
+                name="kpi_code_per_council",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("kpi-detail", kwargs={"council": self.council.slug, "pk": self.pk})
+
+    @property
+    def tolerance(self) -> Decimal:
+        if self.rag_tolerance is not None:
+            return self.rag_tolerance
+        return self.council.rag_tolerance
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.plan_id and self.council_id and self.plan.council_id != self.council_id:
+            errors["plan"] = "This plan belongs to another council."
+        if self.theme_id and self.council_id and self.theme.plan.council_id != self.council_id:
+            errors["theme"] = "This theme belongs to another council."
+        if errors:
+            raise ValidationError(errors)
+
+
+class KpiValueQuerySet(CouncilScopedQuerySet):
+    council_path = "kpi__council"
+
+    def officer_condition(self, user) -> Q:
+        return Q(kpi__owner_user=user)
+
+    def for_list(self) -> KpiValueQuerySet:
+        return self.select_related("kpi__council", "kpi__theme", "entered_by")
+
+    def for_period(self, financial_year: int, quarter: int, month: int = 0) -> KpiValueQuerySet:
+        return self.filter(financial_year=financial_year, quarter=quarter, month=month)
+
+
+class KpiValue(models.Model):
+    """One measure's actual for one period, with the target that applied then.
+
+    A period is a financial year (its starting calendar year), a quarter (1-4, 0 for an
+    annual value) and a calendar month (1-12, 0 unless the measure is monthly).
+    """
+
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="values")
+    financial_year = models.PositiveSmallIntegerField(choices=FINANCIAL_YEAR_CHOICES)
+    quarter = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(4)], help_text="1-4; 0 for an annual value."
+    )
+    month = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(12)], help_text="1-12 for a monthly value."
+    )
+    actual = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    target = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    reported_short_trend = models.CharField(
+        max_length=10,
+        choices=Trend.choices,
+        blank=True,
+        help_text="The short trend as published, where the history behind it is not held.",
+    )
+    reported_long_trend = models.CharField(
+        max_length=10,
+        choices=Trend.choices,
+        blank=True,
+        help_text="The long trend as published, where the history behind it is not held.",
+    )
+    commentary = models.TextField(blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="entered_kpi_values",
+    )
+    entered_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = KpiValueQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = "KPI value"
+        ordering = ["kpi", "financial_year", "quarter", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi", "financial_year", "quarter", "month"], name="one_value_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} – {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.financial_year, self.quarter, self.month)
+
+    @property
+    def sort_key(self) -> tuple:
+        return period_sort_key(self.financial_year, self.quarter, self.month)
+
+    @property
+    def rag(self) -> Rag:
+        """RAG status against this period's target, in the measure's polarity."""
+        kpi = self.kpi
+        return rag_status(
+            self.actual,
+            self.target,
+            kpi.polarity,
+            tolerance=kpi.tolerance,
+            data_only=kpi.data_only,
+        )
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        frequency = self.kpi.frequency if self.kpi_id else None
+        if frequency == Frequency.QUARTERLY and (not 1 <= self.quarter <= 4 or self.month):
+            errors["quarter"] = "A quarterly measure needs a quarter (1-4) and no month."
+        elif frequency == Frequency.ANNUAL and (self.quarter or self.month):
+            errors["quarter"] = "An annual measure takes no quarter or month."
+        elif frequency == Frequency.MONTHLY:
+            if not 1 <= self.month <= 12:
+                errors["month"] = "A monthly measure needs a month (1-12)."
+            elif self.quarter and self.quarter != quarter_of_month(self.month):
+                errors["quarter"] = "That month is not in that quarter."
+            else:
+                self.quarter = quarter_of_month(self.month)
+        if self.kpi_id and self.kpi.data_only and self.target is not None:
+            errors["target"] = "A data-only measure has no target."
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,288 @@
+"""Councils, the people who work in them, their plans, themes and savings targets."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from core.periods import FinancialYear
+from core.rag import DEFAULT_TOLERANCE
+from core.risk import RiskMatrix
+from plans.querysets import CouncilScopedQuerySet
+
+FINANCIAL_YEAR_CHOICES = [(year, str(FinancialYear(year))) for year in range(2000, 2051)]
+
+
+def financial_year_field(verbose_name: str, **kwargs) -> models.PositiveSmallIntegerField:
+    """A financial year stored as its starting calendar year (2024 means 2024/25)."""
+    return models.PositiveSmallIntegerField(
+        verbose_name, choices=FINANCIAL_YEAR_CHOICES, **kwargs
+    )
+
+
+class CouncilKind(models.TextChoices):
+    UNITARY = "unitary", "Unitary authority"
+    DISTRICT = "district", "District council"
+    BOROUGH = "borough", "Borough council"
+    COUNTY = "county", "County council"
+    METROPOLITAN = "metropolitan", "Metropolitan borough"
+    LONDON_BOROUGH = "london_borough", "London borough"
+
+
+class CouncilQuerySet(CouncilScopedQuerySet):
+    council_path = ""
+
+
+class Council(models.Model):
+    """A local authority: the tenant. Everything else belongs to exactly one council."""
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=CouncilKind.choices)
+    website = models.URLField(blank=True)
+    risk_matrix = models.CharField(
+        max_length=20,
+        choices=RiskMatrix.choices,
+        default=RiskMatrix.MEDWAY,
+        help_text="How this council scores likelihood and impact in its risk register.",
+    )
+    rag_tolerance = models.DecimalField(
+        "RAG tolerance",
+        max_digits=4,
+        decimal_places=3,
+        default=DEFAULT_TOLERANCE,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text="Relative shortfall against target still rated Amber (0.05 = 5%).",
+    )
+
+    objects = CouncilQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("council-home", kwargs={"council": self.slug})
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", "Officer"
+    CABINET = "cabinet", "Cabinet member"
+    ADMIN = "admin", "Council administrator"
+
+
+class MembershipQuerySet(CouncilScopedQuerySet):
+    pass
+
+
+class Membership(models.Model):
+    """A person's role in one council; a person may belong to several councils."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    job_title = models.CharField(max_length=200, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["council__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "council"], name="one_role_per_council")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}, {self.council.short_name}"
+
+
+class PlanKind(models.TextChoices):
+    COUNCIL_PLAN = "council_plan", "Council Plan"
+    PRODUCTIVITY = "productivity", "Productivity Plan"
+    PEER_CHALLENGE = "peer_challenge", "Peer Challenge Action Plan"
+    IMPROVEMENT = "improvement", "Improvement Plan"
+    PERFORMANCE_REPORT = "performance_report", "Performance report"
+    OTHER = "other", "Other plan"
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
+class PlanQuerySet(CouncilScopedQuerySet):
+    def for_list(self) -> PlanQuerySet:
+        return self.select_related("council")
+
+
+class Plan(models.Model):
+    """A council's plan document, e.g. Medway's Productivity Plan 2024/25."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="plans")
+    kind = models.CharField(max_length=30, choices=PlanKind.choices)
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100)
+    start_year = financial_year_field("first financial year")
+    end_year = financial_year_field("last financial year")
+    status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    approved_by = models.CharField(max_length=200, blank=True, help_text="e.g. Cabinet")
+    approved_on = models.DateField(null=True, blank=True)
+    owner = models.CharField(max_length=200, blank=True, help_text="e.g. Chief Executive")
+    summary = models.TextField(blank=True, help_text="Summary or foreword.")
+    source_document = models.CharField(
+        max_length=300, blank=True, help_text="The document this plan was taken from."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["council__name", "-start_year", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "slug"], name="plan_slug_per_council")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.council.short_name})"
+
+    @property
+    def period(self) -> str:
+        first, last = FinancialYear(self.start_year), FinancialYear(self.end_year)
+        return str(first) if first == last else f"{first} to {last}"
+
+    def clean(self) -> None:
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError(
+                {"end_year": "The last financial year cannot be before the first."}
+            )
+        if self.approved_on and not self.approved_by:
+            raise ValidationError({"approved_by": "Say who approved the plan."})
+
+
+class ThemeKind(models.TextChoices):
+    THEME = "theme", "Theme"
+    PRIORITY = "priority", "Priority"
+    WAY_OF_WORKING = "way_of_working", "Way of working"
+    WORKSTREAM = "workstream", "Workstream"
+    ENABLER = "enabler", "Enabler"
+    SERVICE_AREA = "service_area", "Service area"
+    RECOMMENDATION = "recommendation", "Recommendation"
+    SECTION = "section", "Section"
+
+
+class ThemeQuerySet(CouncilScopedQuerySet):
+    council_path = "plan__council"
+
+    def for_list(self) -> ThemeQuerySet:
+        return self.select_related("plan__council")
+
+
+class Theme(models.Model):
+    """An ordered section of a plan that groups actions (a theme, priority or workstream)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="themes")
+    kind = models.CharField(max_length=20, choices=ThemeKind.choices, default=ThemeKind.THEME)
+    number = models.PositiveSmallIntegerField(default=1, help_text="Order within the plan.")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    lead = models.CharField(max_length=200, blank=True, help_text="Lead officer, e.g. a job title.")
+
+    objects = ThemeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "number", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    @property
+    def council(self) -> Council:
+        return self.plan.council
+
+
+class SavingsTargetQuerySet(CouncilScopedQuerySet):
+    def for_list(self) -> SavingsTargetQuerySet:
+        return self.select_related("council", "plan", "theme", "action")
+
+
+class SavingsTarget(models.Model):
+    """Money a council has committed to save, with how much is identified and achieved."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="savings_targets")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="savings_targets"
+    )
+    theme = models.ForeignKey(
+        Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="savings_targets"
+    )
+    action = models.ForeignKey(
+        "actions.Action",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="savings_targets",
+    )
+    title = models.CharField(max_length=300)
+    start_year = financial_year_field("first financial year")
+    end_year = financial_year_field("last financial year")
+    target_amount = models.DecimalField("target (£)", max_digits=14, decimal_places=2)
+    identified_amount = models.DecimalField(
+        "identified (£)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    achieved_amount = models.DecimalField(
+        "achieved (£)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    commentary = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SavingsTargetQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["council__name", "start_year", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.period})"
+
+    @property
+    def period(self) -> str:
+        first, last = FinancialYear(self.start_year), FinancialYear(self.end_year)
+        return str(first) if first == last else f"{first} to {last}"
+
+    @property
+    def years(self) -> list[FinancialYear]:
+        return [FinancialYear(y) for y in range(self.start_year, self.end_year + 1)]
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        for name in ("target_amount", "identified_amount", "achieved_amount"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                errors[name] = "An amount cannot be negative."
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            errors["end_year"] = "The last financial year cannot be before the first."
+        council_id = self.council_id
+        if self.plan_id and council_id and self.plan.council_id != council_id:
+            errors["plan"] = "This plan belongs to another council."
+        if self.theme_id and self.plan_id and self.theme.plan_id != self.plan_id:
+            errors["theme"] = "This theme is not part of the chosen plan."
+        if self.action_id and council_id and self.action.plan.council_id != council_id:
+            errors["action"] = "This action belongs to another council."
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,77 @@
+"""Per-council access, decided in one place.
+
+Every domain model's queryset derives from CouncilScopedQuerySet, which knows the path from
+the model to its council (``council_path``). Views, the admin and exports only ever start from
+``visible_to(user)``, ``editable_by(user)`` or ``administered_by(user)``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Self
+
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+def _councils_of(user: Any, roles: tuple[str, ...] | None = None) -> models.QuerySet:
+    from plans.models import Council
+
+    # One filter() call, so that user and role are matched on the same membership row.
+    lookups: dict[str, Any] = {"memberships__user": user}
+    if roles is not None:
+        lookups["memberships__role__in"] = roles
+    return Council.objects.filter(**lookups).values("pk")
+
+
+class CouncilScopedQuerySet(models.QuerySet):
+    """A queryset that can be narrowed to what a user may see or change."""
+
+    #: ORM path from this model to its Council ("" for Council itself).
+    council_path: str = "council"
+
+    def _council_lookup(self) -> str:
+        return f"{self.council_path}__in" if self.council_path else "pk__in"
+
+    def for_councils(self, councils: models.QuerySet) -> Self:
+        return self.filter(**{self._council_lookup(): councils})
+
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser | None) -> Self:
+        """What the user may read: everything of the councils they belong to."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.for_councils(_councils_of(user))
+
+    def administered_by(self, user: AbstractBaseUser | AnonymousUser | None) -> Self:
+        """What a council administrator may manage (the admin site uses this)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        from plans.models import Role
+
+        return self.for_councils(_councils_of(user, (Role.ADMIN,)))
+
+    def officer_condition(self, user: Any) -> Q | None:
+        """What an officer may change of this model; None means nothing."""
+        return None
+
+    def editable_by(self, user: AbstractBaseUser | AnonymousUser | None) -> Self:
+        """What the user may change: all of their administered councils, plus what they lead."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        from plans.models import Role
+
+        condition = Q(**{self._council_lookup(): _councils_of(user, (Role.ADMIN,))})
+        officer = self.officer_condition(user)
+        if officer is not None:
+            condition |= officer & Q(
+                **{self._council_lookup(): _councils_of(user, (Role.OFFICER, Role.ADMIN))}
+            )
+        return self.filter(condition)
