@@ -87,7 +87,7 @@ class Trend(models.TextChoices):
 
     @property
     def arrow(self) -> str:
-        """"↑" improved, "↓" worsened, "→" static, "–" not available."""
+        """ "↑" improved, "↓" worsened, "→" static, "–" not available."""
         return TREND_ARROWS[self.value]
 
 

@@ -54,8 +54,20 @@ def test_financial_year_parse_century() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "2024", "24/25", "2024/26", "2024-2026", "2024/24", "2024/5", "2024/025", "Q1 2024/25",
-     "2024.25", "abcd/ef", "2024/25x"],
+    [
+        "",
+        "2024",
+        "24/25",
+        "2024/26",
+        "2024-2026",
+        "2024/24",
+        "2024/5",
+        "2024/025",
+        "Q1 2024/25",
+        "2024.25",
+        "abcd/ef",
+        "2024/25x",
+    ],
 )
 def test_financial_year_parse_rejects(text: str) -> None:
     with pytest.raises(ValueError):
@@ -213,8 +225,16 @@ def test_quarter_for_date(d: date, expected: Quarter) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Q3 2020/21", "2020/21 Q3", "2020-21/q3", "2020-21 Q3", "q3 2020-2021", "2020/2021 q3",
-     "  Q3   2020/21  ", "2020/21/Q3"],
+    [
+        "Q3 2020/21",
+        "2020/21 Q3",
+        "2020-21/q3",
+        "2020-21 Q3",
+        "q3 2020-2021",
+        "2020/2021 q3",
+        "  Q3   2020/21  ",
+        "2020/21/Q3",
+    ],
 )
 def test_quarter_parse(text: str) -> None:
     assert Quarter.parse(text) == Quarter(FY2020, 3)
@@ -227,8 +247,18 @@ def test_quarter_parse_round_trips() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "Q3", "2020/21", "Q5 2020/21", "Q0 2020/21", "Q3 2020/22", "3 2020/21",
-             "Quarter 3 2020/21", "2020/21 Q3 extra"],
+    "text",
+    [
+        "",
+        "Q3",
+        "2020/21",
+        "Q5 2020/21",
+        "Q0 2020/21",
+        "Q3 2020/22",
+        "3 2020/21",
+        "Quarter 3 2020/21",
+        "2020/21 Q3 extra",
+    ],
 )
 def test_quarter_parse_rejects(text: str) -> None:
     with pytest.raises(ValueError):
