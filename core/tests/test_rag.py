@@ -22,7 +22,7 @@ LOWER = Polarity.LOWER
 
 
 def test_default_tolerance() -> None:
-    assert DEFAULT_TOLERANCE == Decimal("0.05")
+    assert Decimal("0.05") == DEFAULT_TOLERANCE
 
 
 @pytest.mark.parametrize(
