@@ -1,4 +1,7 @@
-"""Test-wide settings: the suite runs with production-like settings, minus HTTPS redirects."""
+"""Environment for the test suite, loaded as a pytest plugin (-p) before Django configures.
+
+The suite runs with production-like settings, minus HTTPS redirects and manifest storage.
+"""
 
 import os
 
