@@ -12,3 +12,31 @@ os.environ.setdefault("SESSION_COOKIE_SECURE", "False")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "False")
 os.environ.setdefault("STATIC_MANIFEST", "False")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Deselect (not skip) tests marked `postgresql` when the suite runs on another database.
+
+    CI runs the whole suite on SQLite and again on PostgreSQL, so such tests do run there.
+    """
+    from django.conf import settings
+
+    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        return
+    keep, drop = [], []
+    for item in items:
+        (drop if item.get_closest_marker("postgresql") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Under FAIL_ON_SKIP=1 (CI), a skipped test fails the run."""
+    if os.environ.get("FAIL_ON_SKIP") != "1":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped and session.exitstatus == 0:
+        reporter.write_line(f"FAIL_ON_SKIP: {len(skipped)} test(s) skipped; CI allows none.", red=True)
+        session.exitstatus = 1
