@@ -1,0 +1,310 @@
+"""Quarterly performance reports on a council's KPIs, computed once in Python.
+
+The dashboard only displays what these functions return: every RAG status and trend is
+worked out here through :mod:`core.rag`, never in a template. Each report runs a fixed
+number of queries however many measures and values a council has.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+
+from django.db.models import F, Q
+
+from core.periods import Quarter
+from core.rag import Rag, Trend, long_trend, short_trend
+from kpis.models import KPI, KpiValue
+from plans.models import Council, Theme
+
+#: Order of the status counts, worst first (as the report's key reads).
+STATUS_ORDER: tuple[Rag, ...] = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.DATA, Rag.NA)
+
+#: Quarters of history behind the long trend ("avg over last 4 qtrs").
+LONG_TREND_QUARTERS = 4
+
+
+@dataclass(frozen=True)
+class PeriodValue:
+    """One measure's value in one quarter, with its RAG status computed once."""
+
+    quarter: Quarter
+    value: KpiValue | None
+    rag: Rag
+
+    @property
+    def actual(self) -> Decimal | None:
+        return self.value.actual if self.value else None
+
+    @property
+    def target(self) -> Decimal | None:
+        return self.value.target if self.value else None
+
+
+@dataclass(frozen=True)
+class TrendResult:
+    """A trend, and whether it was computed from held values or taken as published."""
+
+    trend: Trend
+    reported: bool = False
+
+
+@dataclass
+class MeasureRow:
+    """One line of the quarterly summary table and comparison table."""
+
+    kpi: KPI
+    current: PeriodValue
+    previous: PeriodValue
+    last_year: PeriodValue
+    short: TrendResult
+    long: TrendResult
+
+    @property
+    def rag(self) -> Rag:
+        return self.current.rag
+
+    @property
+    def value(self) -> KpiValue | None:
+        return self.current.value
+
+
+@dataclass
+class ThemeGroup:
+    """The measures serving one theme or priority (theme None: measures with no theme)."""
+
+    theme: Theme | None
+    rows: list[MeasureRow] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.theme.title if self.theme else "Other measures"
+
+    @property
+    def status_counts(self) -> list[tuple[Rag, int]]:
+        return count_statuses(self.rows)
+
+
+@dataclass
+class QuarterlyReport:
+    """Everything the dashboard shows about a council's measures in one quarter."""
+
+    council: Council
+    quarter: Quarter
+    groups: list[ThemeGroup]
+
+    @property
+    def rows(self) -> list[MeasureRow]:
+        return [row for group in self.groups for row in group.rows]
+
+    @property
+    def status_counts(self) -> list[tuple[Rag, int]]:
+        return count_statuses(self.rows)
+
+    @property
+    def previous_quarter(self) -> Quarter:
+        return self.quarter.previous()
+
+    @property
+    def same_quarter_last_year(self) -> Quarter:
+        return self.quarter.same_quarter_last_year()
+
+
+def count_statuses(rows: list[MeasureRow]) -> list[tuple[Rag, int]]:
+    """How many measures have each status, worst first; every status listed, even at 0."""
+    counts = Counter(row.rag for row in rows)
+    return [(status, counts.get(status, 0)) for status in STATUS_ORDER]
+
+
+def _quarter_filter(quarters: list[Quarter]) -> Q:
+    return reduce(
+        or_, (Q(financial_year=q.year.start_year, quarter=q.number) for q in quarters)
+    )
+
+
+def _pick(values: list[KpiValue]) -> KpiValue | None:
+    """The value that stands for a quarter: the quarterly one, else the quarter's last month."""
+    if not values:
+        return None
+    quarterly = [v for v in values if v.month == 0]
+    if quarterly:
+        return quarterly[0]
+    return max(values, key=lambda v: v.sort_key)
+
+
+def _rag_of(value: KpiValue | None) -> Rag:
+    return value.rag if value is not None else Rag.NA
+
+
+def _with_reported(computed: Trend, reported: str) -> TrendResult:
+    """Fall back on the trend as published where the history behind it is not held."""
+    if computed is Trend.NA and reported:
+        return TrendResult(Trend(reported), reported=True)
+    return TrendResult(computed)
+
+
+def quarterly_report(council: Council, quarter: Quarter) -> QuarterlyReport:
+    """Build the quarterly summary for ``council`` in two queries.
+
+    Query 1 loads the measures with their theme; query 2 loads all their values for this
+    quarter and the four before it (which include the previous quarter and the same quarter
+    last year). RAG statuses and trends are then computed in Python.
+    """
+    kpis = list(
+        KPI.objects.filter(council=council)
+        .select_related("council", "theme__plan")
+        .order_by(
+            F("theme__plan__start_year").desc(nulls_last=True),
+            F("theme__plan_id").asc(nulls_last=True),
+            F("theme__number").asc(nulls_last=True),
+            "theme_id",
+            "order",
+            "code",
+            "name",
+        )
+    )
+    history = quarter.previous_n(LONG_TREND_QUARTERS)
+    quarters = [quarter, *history]
+    by_kpi: dict[int, dict[Quarter, list[KpiValue]]] = {}
+    if kpis:
+        values = KpiValue.objects.filter(kpi__council=council).filter(_quarter_filter(quarters))
+        kpis_by_id = {kpi.pk: kpi for kpi in kpis}
+        for value in values:
+            kpi = kpis_by_id.get(value.kpi_id)
+            if kpi is None:
+                continue
+            value.kpi = kpi  # share the loaded measure: value.rag needs no query
+            period = Quarter.from_index(value.financial_year * 4 + value.quarter - 1)
+            by_kpi.setdefault(kpi.pk, {}).setdefault(period, []).append(value)
+
+    groups: list[ThemeGroup] = []
+    index: dict[int | None, ThemeGroup] = {}
+    for kpi in kpis:
+        held = by_kpi.get(kpi.pk, {})
+        picked = {q: _pick(held.get(q, [])) for q in quarters}
+        current = picked[quarter]
+        previous = picked[quarter.previous()]
+        actual = current.actual if current else None
+        short = short_trend(actual, previous.actual if previous else None, kpi.polarity)
+        long = long_trend(
+            actual, [v.actual if v else None for v in (picked[q] for q in history)], kpi.polarity
+        )
+        last_year = picked[quarter.same_quarter_last_year()]
+        row = MeasureRow(
+            kpi=kpi,
+            current=PeriodValue(quarter, current, _rag_of(current)),
+            previous=PeriodValue(quarter.previous(), previous, _rag_of(previous)),
+            last_year=PeriodValue(
+                quarter.same_quarter_last_year(), last_year, _rag_of(last_year)
+            ),
+            short=_with_reported(short, current.reported_short_trend if current else ""),
+            long=_with_reported(long, current.reported_long_trend if current else ""),
+        )
+        group = index.get(kpi.theme_id)
+        if group is None:
+            group = index[kpi.theme_id] = ThemeGroup(kpi.theme)
+            groups.append(group)
+        group.rows.append(row)
+    # Measures without a theme come last.
+    groups.sort(key=lambda g: g.theme is None)
+    return QuarterlyReport(council=council, quarter=quarter, groups=groups)
+
+
+def quarters_with_data(council: Council) -> list[Quarter]:
+    """Quarters in which any of the council's measures has a value, newest first (one query)."""
+    pairs = (
+        KpiValue.objects.filter(kpi__council=council, quarter__gte=1)
+        .values_list("financial_year", "quarter")
+        .distinct()
+        .order_by("-financial_year", "-quarter")
+    )
+    return [Quarter.from_index(year * 4 + number - 1) for year, number in pairs]
+
+
+def default_quarter(council: Council, today: date) -> Quarter:
+    """The latest quarter with data for the council, else the quarter containing ``today``."""
+    quarters = quarters_with_data(council)
+    return quarters[0] if quarters else Quarter.for_date(today)
+
+
+# --- A single measure's history -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One stored value of a measure with its RAG status and short trend."""
+
+    value: KpiValue
+    rag: Rag
+    short: TrendResult
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    """Coordinates for an inline SVG chart of actuals against targets (no JavaScript)."""
+
+    width: int
+    height: int
+    actual_points: str
+    target_points: str
+    dots: list[tuple[float, float, HistoryRow]]
+    minimum: Decimal | None
+    maximum: Decimal | None
+
+    @property
+    def empty(self) -> bool:
+        return not self.dots
+
+
+def kpi_history(kpi: KPI) -> list[HistoryRow]:
+    """Every value of ``kpi``, oldest first, each with RAG and short trend (one query)."""
+    values = sorted(kpi.values.all(), key=lambda v: v.sort_key)
+    rows: list[HistoryRow] = []
+    previous: KpiValue | None = None
+    for value in values:
+        value.kpi = kpi
+        short = short_trend(value.actual, previous.actual if previous else None, kpi.polarity)
+        rows.append(HistoryRow(value, value.rag, _with_reported(short, value.reported_short_trend)))
+        if value.actual is not None:
+            previous = value
+    return rows
+
+
+def sparkline(rows: list[HistoryRow], width: int = 600, height: int = 160) -> Sparkline:
+    """Scale actuals and targets into an SVG viewBox of ``width`` × ``height``."""
+    pad = 12
+    plotted = [row for row in rows if row.value.actual is not None]
+    numbers = [row.value.actual for row in plotted] + [
+        row.value.target for row in rows if row.value.target is not None
+    ]
+    if not plotted:
+        return Sparkline(width, height, "", "", [], None, None)
+    low, high = min(numbers), max(numbers)
+    span = (high - low) or Decimal(1)
+    step = (width - 2 * pad) / max(len(rows) - 1, 1)
+
+    def x(i: int) -> float:
+        return round(pad + i * step if len(rows) > 1 else width / 2, 1)
+
+    def y(number: Decimal) -> float:
+        return round(float(height - pad - (number - low) / span * (height - 2 * pad)), 1)
+
+    dots = []
+    actual_points = []
+    target_points = []
+    for i, row in enumerate(rows):
+        if row.value.actual is not None:
+            point = (x(i), y(row.value.actual))
+            actual_points.append(point)
+            dots.append((*point, row))
+        if row.value.target is not None:
+            target_points.append((x(i), y(row.value.target)))
+
+    def fmt(points: list[tuple[float, float]]) -> str:
+        return " ".join(f"{px},{py}" for px, py in points)
+
+    return Sparkline(width, height, fmt(actual_points), fmt(target_points), dots, low, high)

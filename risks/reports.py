@@ -1,0 +1,114 @@
+"""The strategic risks a cabinet reads: each risk's residual score in words, and a heat map.
+
+Computed once here (one query) and only displayed by the dashboard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.risk import RiskScore, impact_levels, likelihood_levels, parse_score
+from plans.models import Council
+from risks.models import RiskRegisterEntry, RiskStatus
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    """A risk with its current residual score parsed on the council's matrix.
+
+    ``score`` is None when the risk is unscored or its stored score is not on the matrix
+    (``problem`` then says why, so the page can show it instead of failing).
+    """
+
+    risk: RiskRegisterEntry
+    score: RiskScore | None
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    """One cell of the heat map: how many risks sit at this likelihood and impact."""
+
+    likelihood: tuple[str, str]
+    impact: tuple[str, str]
+    count: int
+    band: str  # "high", "medium" or "low", from the cell's severity on the matrix
+
+    @property
+    def label(self) -> str:
+        noun = "risk" if self.count == 1 else "risks"
+        return (
+            f"{self.count} {noun} at likelihood {self.likelihood[0]} ({self.likelihood[1]}), "
+            f"impact {self.impact[0]} ({self.impact[1]})"
+        )
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    """The council's matrix: rows most likely first, columns least to most severe impact."""
+
+    impacts: list[tuple[str, str]]
+    rows: list[tuple[tuple[str, str], list[HeatCell]]]
+    unscored: int
+
+    @property
+    def total(self) -> int:
+        return sum(cell.count for _, cells in self.rows for cell in cells)
+
+
+@dataclass(frozen=True)
+class RiskReport:
+    rows: list[RiskRow]
+    heat_map: HeatMap
+
+
+def _band(likelihood_rank: int, impact_rank: int, max_l: int, max_i: int) -> str:
+    share = (likelihood_rank * impact_rank) / (max_l * max_i)
+    if share >= 0.5:
+        return "high"
+    if share >= 0.25:
+        return "medium"
+    return "low"
+
+
+def risk_report(council: Council) -> RiskReport:
+    """Open risks of ``council`` by reference, with a heat map of their residual scores."""
+    risks = list(
+        RiskRegisterEntry.objects.filter(council=council, status=RiskStatus.OPEN)
+        .select_related("council")
+        .order_by("reference")
+    )
+    matrix = council.risk_matrix
+    rows: list[RiskRow] = []
+    for risk in risks:
+        if not risk.residual_score:
+            rows.append(RiskRow(risk, None, "Not scored"))
+            continue
+        try:
+            rows.append(RiskRow(risk, parse_score(matrix, risk.residual_score)))
+        except ValueError as exc:
+            rows.append(RiskRow(risk, None, str(exc)))
+
+    likelihoods = likelihood_levels(matrix)
+    impacts = list(reversed(impact_levels(matrix)))  # least severe on the left
+    counts: dict[tuple[str, str], int] = {}
+    for row in rows:
+        if row.score:
+            key = (row.score.likelihood, row.score.impact)
+            counts[key] = counts.get(key, 0) + 1
+    max_l, max_i = len(likelihoods), len(impacts)
+    grid = []
+    for l_index, likelihood in enumerate(likelihoods):
+        l_rank = max_l - l_index
+        cells = [
+            HeatCell(
+                likelihood,
+                impact,
+                counts.get((likelihood[0], impact[0]), 0),
+                _band(l_rank, i_index + 1, max_l, max_i),
+            )
+            for i_index, impact in enumerate(impacts)
+        ]
+        grid.append((likelihood, cells))
+    unscored = sum(1 for row in rows if row.score is None)
+    return RiskReport(rows, HeatMap(impacts, grid, unscored))

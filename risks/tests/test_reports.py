@@ -1,0 +1,43 @@
+"""Risk rows with residual scores in words, and the heat map's counts."""
+
+import pytest
+
+from core.risk import RiskMatrix
+from risks.models import RiskStatus
+from risks.reports import risk_report
+from tests.factories import make_council, make_risk
+
+pytestmark = pytest.mark.django_db
+
+
+def test_medway_scores_in_words_and_heat_map_counts(django_assert_num_queries):
+    council = make_council("Medway Council", slug="medway")
+    make_risk(council, reference="SR03B", title="Finances", residual_score="AI")
+    make_risk(council, reference="SR46", residual_score="BII")
+    make_risk(council, reference="SR49", residual_score="BII")
+    make_risk(council, reference="SR99", residual_score="", status=RiskStatus.CLOSED)
+    with django_assert_num_queries(1):
+        report = risk_report(council)
+    assert [r.risk.reference for r in report.rows] == ["SR03B", "SR46", "SR49"]
+    assert report.rows[0].score.description == "L – very high, I – catastrophic"
+    heat = report.heat_map
+    assert [code for code, _ in heat.impacts] == ["IV", "III", "II", "I"]
+    assert [likelihood[0] for likelihood, _ in heat.rows] == ["A", "B", "C", "D", "E", "F"]
+    cells = {(c.likelihood[0], c.impact[0]): c for _, row in heat.rows for c in row}
+    assert cells[("A", "I")].count == 1 and cells[("A", "I")].band == "high"
+    assert cells[("B", "II")].count == 2
+    assert cells[("B", "II")].label.startswith("2 risks at likelihood B (high)")
+    assert cells[("F", "IV")].count == 0 and cells[("F", "IV")].band == "low"
+    assert heat.total == 3
+
+
+def test_five_by_five_matrix_and_bad_scores_do_not_break_the_report():
+    council = make_council(risk_matrix=RiskMatrix.FIVE_BY_FIVE)
+    make_risk(council, residual_score="4x3")
+    make_risk(council, residual_score="BII")  # not on this matrix
+    report = risk_report(council)
+    assert len(report.heat_map.rows) == 5 and len(report.heat_map.impacts) == 5
+    assert report.heat_map.total == 1
+    assert report.heat_map.unscored == 1
+    bad = next(r for r in report.rows if r.score is None)
+    assert "not a score" in bad.problem
