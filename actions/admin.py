@@ -38,7 +38,17 @@ class ActionAdmin(CouncilScopedAdmin):
         ("People", {"fields": ["lead_officer", "portfolio_holder", "assigned_users"]}),
         (
             "Timing",
-            {"fields": ["start_date", "due_date", "due_label", "horizon", "tranche", "priority", "order"]},
+            {
+                "fields": [
+                    "start_date",
+                    "due_date",
+                    "due_label",
+                    "horizon",
+                    "tranche",
+                    "priority",
+                    "order",
+                ]
+            },
         ),
         ("Current state", {"fields": ["status", "percent_complete"]}),
     ]

@@ -11,6 +11,7 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "False")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "False")
 os.environ.setdefault("STATIC_MANIFEST", "False")
+os.environ.setdefault("FAST_PASSWORD_HASHER", "True")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 
@@ -38,5 +39,7 @@ def pytest_sessionfinish(session, exitstatus):
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []
     if skipped and session.exitstatus == 0:
-        reporter.write_line(f"FAIL_ON_SKIP: {len(skipped)} test(s) skipped; CI allows none.", red=True)
+        reporter.write_line(
+            f"FAIL_ON_SKIP: {len(skipped)} test(s) skipped; CI allows none.", red=True
+        )
         session.exitstatus = 1

@@ -26,7 +26,17 @@ class KpiValueInline(CouncilScopedInline):
 
 @admin.register(KPI)
 class KPIAdmin(CouncilScopedAdmin):
-    list_display = ["code", "name", "council", "theme", "unit", "polarity", "frequency", "data_only", "owner"]
+    list_display = [
+        "code",
+        "name",
+        "council",
+        "theme",
+        "unit",
+        "polarity",
+        "frequency",
+        "data_only",
+        "owner",
+    ]
     list_display_links = ["code", "name"]
     list_filter = ["council", "plan", "theme", "frequency", "polarity", "data_only"]
     search_fields = ["code", "name", "definition", "owner"]

@@ -32,9 +32,7 @@ def is_council_admin(request: HttpRequest) -> bool:
     if user.is_superuser:
         return True
     if not hasattr(request, "_is_council_admin"):
-        request._is_council_admin = Membership.objects.filter(
-            user=user, role=Role.ADMIN
-        ).exists()
+        request._is_council_admin = Membership.objects.filter(user=user, role=Role.ADMIN).exists()
     return request._is_council_admin
 
 
@@ -139,7 +137,10 @@ class PlanAdmin(CouncilScopedAdmin):
     inlines = [ThemeInline]
     fieldsets = [
         (None, {"fields": ["council", "kind", "title", "slug", "status"]}),
-        ("Period and approval", {"fields": ["start_year", "end_year", "approved_by", "approved_on", "owner"]}),
+        (
+            "Period and approval",
+            {"fields": ["start_year", "end_year", "approved_by", "approved_on", "owner"]},
+        ),
         ("Content", {"fields": ["summary", "source_document"]}),
     ]
 

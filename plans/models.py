@@ -21,9 +21,7 @@ FINANCIAL_YEAR_CHOICES = [(year, str(FinancialYear(year))) for year in range(200
 
 def financial_year_field(verbose_name: str, **kwargs) -> models.PositiveSmallIntegerField:
     """A financial year stored as its starting calendar year (2024 means 2024/25)."""
-    return models.PositiveSmallIntegerField(
-        verbose_name, choices=FINANCIAL_YEAR_CHOICES, **kwargs
-    )
+    return models.PositiveSmallIntegerField(verbose_name, choices=FINANCIAL_YEAR_CHOICES, **kwargs)
 
 
 class CouncilKind(models.TextChoices):
@@ -96,6 +94,7 @@ class Membership(models.Model):
     job_title = models.CharField(max_length=200, blank=True)
 
     objects = MembershipQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["council__name", "user__username"]

@@ -8,7 +8,16 @@ from risks.models import RiskRegisterEntry
 
 @admin.register(RiskRegisterEntry)
 class RiskRegisterEntryAdmin(CouncilScopedAdmin):
-    list_display = ["reference", "title", "council", "owner", "residual_with_words", "status", "direction", "review_date"]
+    list_display = [
+        "reference",
+        "title",
+        "council",
+        "owner",
+        "residual_with_words",
+        "status",
+        "direction",
+        "review_date",
+    ]
     list_display_links = ["reference", "title"]
     list_filter = ["council", "status", "direction", "themes"]
     search_fields = ["reference", "title", "description", "owner", "mitigation"]

@@ -15,7 +15,16 @@ from django.contrib.auth import get_user_model
 from actions.models import Action, ActionStatus, ActionUpdate
 from core.rag import Polarity
 from kpis.models import KPI, Frequency, KpiValue
-from plans.models import Council, CouncilKind, Membership, Plan, PlanKind, Role, SavingsTarget, Theme
+from plans.models import (
+    Council,
+    CouncilKind,
+    Membership,
+    Plan,
+    PlanKind,
+    Role,
+    SavingsTarget,
+    Theme,
+)
 from risks.models import RiskRegisterEntry
 
 _seq = itertools.count(1)
@@ -92,7 +101,9 @@ def make_kpi(council: Council, **kw: Any) -> KPI:
     return KPI.objects.create(council=council, **kw)
 
 
-def make_value(kpi: KPI, financial_year: int, quarter: int, actual: Any, target: Any = None, **kw: Any) -> KpiValue:
+def make_value(
+    kpi: KPI, financial_year: int, quarter: int, actual: Any, target: Any = None, **kw: Any
+) -> KpiValue:
     return KpiValue.objects.create(
         kpi=kpi,
         financial_year=financial_year,

@@ -1,0 +1,205 @@
+"""The admin a performance team lives in: every model's pages, scoping, and query counts."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from actions.models import Action, ActionStatus, ActionUpdate
+from kpis.models import KPI, KpiValue
+from plans.models import Council, Membership, Plan, Role, SavingsTarget, Theme
+from risks.models import RiskRegisterEntry
+from tests import factories as f
+
+DOMAIN_MODELS = [
+    Council,
+    Membership,
+    Plan,
+    Theme,
+    SavingsTarget,
+    Action,
+    ActionUpdate,
+    KPI,
+    KpiValue,
+    RiskRegisterEntry,
+]
+
+
+@pytest.fixture
+def world(db):
+    """Two councils with one of everything each, a superuser and a Medway administrator."""
+    data = {}
+    for slug in ("medway", "maidstone"):
+        council = f.make_council(name=f"{slug.title()} Council", slug=slug)
+        plan = f.make_plan(council, title=f"{slug.title()} Council Plan")
+        theme = f.make_theme(plan, title=f"{slug.title()} priority")
+        action = f.make_action(plan, theme=theme, title=f"{slug.title()} action")
+        update = f.make_update(action, commentary="Progressing")
+        kpi = f.make_kpi(council, theme=theme, name=f"{slug.title()} complaints")
+        value = f.make_value(kpi, 2020, 3, "68.4", "75")
+        risk = f.make_risk(council, title=f"{slug.title()} finances", residual_score="AI")
+        savings = f.make_savings(council, plan=plan, title=f"{slug.title()} savings")
+        data[slug] = {
+            Council: council,
+            Plan: plan,
+            Theme: theme,
+            Action: action,
+            ActionUpdate: update,
+            KPI: kpi,
+            KpiValue: value,
+            RiskRegisterEntry: risk,
+            SavingsTarget: savings,
+        }
+    data["superuser"] = f.make_user("root", is_superuser=True, is_staff=True)
+    data["medway_admin"] = f.make_user("medadmin", data["medway"][Council], Role.ADMIN)
+    data["medway"][Membership] = Membership.objects.get(user=data["medway_admin"])
+    other_admin = f.make_user("maidadmin", data["maidstone"][Council], Role.ADMIN)
+    data["maidstone"][Membership] = Membership.objects.get(user=other_admin)
+    return data
+
+
+def admin_url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def test_every_domain_model_is_registered():
+    for model in DOMAIN_MODELS:
+        assert admin.site.is_registered(model), model
+
+
+@pytest.mark.parametrize("model", DOMAIN_MODELS, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("who", ["superuser", "medway_admin"])
+def test_changelist_add_and_change_pages_render(client, world, model, who):
+    client.force_login(world[who])
+    own = world["medway"][model]
+    response = client.get(admin_url(model, "changelist"))
+    assert response.status_code == 200
+    assert str(own) in response.content.decode()
+    add = client.get(admin_url(model, "add"))
+    # Only superusers create councils; everyone else may add everything else.
+    expected_add = 403 if (model is Council and who != "superuser") else 200
+    assert add.status_code == expected_add
+    change = client.get(admin_url(model, "change", own.pk))
+    assert change.status_code == 200
+    history = client.get(admin_url(model, "history", own.pk))
+    assert history.status_code == 200
+
+
+@pytest.mark.parametrize("model", DOMAIN_MODELS, ids=lambda m: m.__name__)
+def test_council_admin_sees_nothing_of_another_council(client, world, model):
+    client.force_login(world["medway_admin"])
+    other = world["maidstone"][model]
+    listing = client.get(admin_url(model, "changelist")).content.decode()
+    assert str(other) not in listing
+    # The admin answers an object outside the queryset by redirecting with "doesn't exist".
+    response = client.get(admin_url(model, "change", other.pk))
+    assert response.status_code == 302
+    assert not model.objects.administered_by(world["medway_admin"]).filter(pk=other.pk).exists()
+
+
+def test_council_admin_choices_are_limited_to_their_councils(client, world):
+    client.force_login(world["medway_admin"])
+    # Foreign keys use autocomplete; its endpoint answers from the scoped queryset.
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "plans", "model_name": "plan", "field_name": "council", "term": "Council"},
+    )
+    names = [row["text"] for row in response.json()["results"]]
+    assert names == ["Medway Council"]
+
+
+def test_staff_without_a_council_role_cannot_use_the_admin(client, world):
+    cabinet = f.make_user("cab", world["medway"][Council], Role.CABINET, is_staff=True)
+    client.force_login(cabinet)
+    assert client.get(admin_url(Plan, "changelist")).status_code == 403
+
+
+def test_admin_shows_rag_and_scores_with_words(client, world):
+    client.force_login(world["superuser"])
+    values = client.get(admin_url(KpiValue, "changelist")).content.decode()
+    assert "Red" in values  # 68.4 against 75 is 8.8% short
+    risks = client.get(admin_url(RiskRegisterEntry, "changelist")).content.decode()
+    assert "L – very high, I – catastrophic" in risks
+
+
+def test_adding_an_update_in_the_admin_makes_it_the_current_state(client, world):
+    client.force_login(world["superuser"])
+    action = world["medway"][Action]
+    response = client.post(
+        admin_url(ActionUpdate, "add"),
+        {
+            "action": action.pk,
+            "date": "2099-01-01",
+            "status": ActionStatus.OFF_TRACK,
+            "percent_complete": 40,
+            "commentary": "Slipped",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    action.refresh_from_db()
+    assert action.status == ActionStatus.OFF_TRACK
+    assert action.percent_complete == 40
+
+
+def test_admin_rejects_a_risk_score_off_the_council_matrix(client, world):
+    client.force_login(world["superuser"])
+    risk = world["medway"][RiskRegisterEntry]
+    response = client.post(
+        admin_url(RiskRegisterEntry, "change", risk.pk),
+        {
+            "council": risk.council_id,
+            "reference": risk.reference,
+            "title": risk.title,
+            "residual_score": "ZZ",
+            "status": "open",
+        },
+    )
+    assert response.status_code == 200
+    assert "is not a score on the" in response.content.decode()
+    risk.refresh_from_db()
+    assert risk.residual_score == "AI"
+
+
+def _changelist_queries(client, model) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(admin_url(model, "changelist"))
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _grow(world, model, n: int) -> None:
+    """Add n rows of the model (with what they hang from) to Medway."""
+    council = world["medway"][Council]
+    plan = world["medway"][Plan]
+    theme = world["medway"][Theme]
+    for i in range(n):
+        if model is Council:
+            f.make_council()
+        elif model is Membership:
+            f.make_user(council=council, role=Role.OFFICER)
+        elif model is Plan:
+            f.make_plan(council)
+        elif model is Theme:
+            f.make_theme(plan)
+        elif model is SavingsTarget:
+            f.make_savings(council, plan=plan, theme=theme)
+        elif model in (Action, ActionUpdate):
+            f.make_update(f.make_action(plan, theme=theme))
+        elif model in (KPI, KpiValue):
+            f.make_value(f.make_kpi(council, theme=theme), 2020, 3, i, 50)
+        elif model is RiskRegisterEntry:
+            f.make_risk(council, residual_score="CII")
+
+
+@pytest.mark.parametrize("model", DOMAIN_MODELS, ids=lambda m: m.__name__)
+def test_changelists_do_not_grow_queries_with_rows(client, world, model):
+    # A superuser, so that new councils show too.
+    client.force_login(world["superuser"])
+    _grow(world, model, 10)
+    small = _changelist_queries(client, model)
+    _grow(world, model, 190)
+    large = _changelist_queries(client, model)
+    assert large == small, f"{model.__name__}: {small} queries with ~10 rows, {large} with ~200"
