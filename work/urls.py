@@ -1,1 +1,16 @@
-urlpatterns: list = []
+"""Officers' pages: my work, action updates, the quarterly return and value history."""
+
+from django.urls import path
+
+from work import views
+
+urlpatterns = [
+    path("my-work/", views.my_work, name="my-work"),
+    path("actions/<int:pk>/", views.action_detail, name="action-detail"),
+    path(
+        "<slug:council>/<str:year>/<str:quarter>/return/",
+        views.kpi_return,
+        name="kpi-return",
+    ),
+    path("kpi-values/<int:pk>/history/", views.kpi_value_history, name="kpi-value-history"),
+]

@@ -1,0 +1,49 @@
+"""Forms of the officers' pages. They only parse; the rules live in the services."""
+
+from __future__ import annotations
+
+from django import forms
+
+from actions.models import ActionStatus
+
+
+class ActionUpdateForm(forms.Form):
+    """Status, % complete and a commentary: one short form per update."""
+
+    status = forms.ChoiceField(choices=ActionStatus.choices, label="Status")
+    percent_complete = forms.IntegerField(
+        label="% complete",
+        min_value=0,
+        max_value=100,
+        help_text="A whole number from 0 to 100. Completing an action sets it to 100.",
+        error_messages={
+            "required": "Enter % complete, from 0 to 100.",
+            "invalid": "Enter % complete as a whole number from 0 to 100, like 40.",
+            "min_value": "% complete must be between 0 and 100.",
+            "max_value": "% complete must be between 0 and 100.",
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    commentary = forms.CharField(
+        label="Commentary",
+        required=False,
+        help_text="What has happened since the last update. Needed when completing or cancelling.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].error_messages["required"] = (
+            "This form is out of date: reload the page and try again."
+        )
+        self.fields["version"].error_messages["invalid"] = self.fields["version"].error_messages[
+            "required"
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("status") == ActionStatus.COMPLETED:
+            data["percent_complete"] = 100
+            self.errors.pop("percent_complete", None)
+        return data

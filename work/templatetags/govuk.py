@@ -1,0 +1,78 @@
+"""Template helpers that draw Django form fields with GOV.UK Frontend classes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms, template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from actions.models import ActionStatus
+from core.rag import Rag
+
+register = template.Library()
+
+_CLASSES: list[tuple[type[forms.Widget], str]] = [
+    (forms.Textarea, "govuk-textarea"),
+    (forms.Select, "govuk-select"),
+    (forms.CheckboxInput, "govuk-checkboxes__input"),
+    (forms.RadioSelect, "govuk-radios__input"),
+]
+
+
+@register.filter
+def govuk_widget(bound_field: forms.BoundField, extra: str = "") -> SafeString:
+    """Render a field's widget with the GOV.UK class, its error state and described-by."""
+    widget = bound_field.field.widget
+    css = next((c for kind, c in _CLASSES if isinstance(widget, kind)), "govuk-input")
+    classes = [css, extra] if extra else [css]
+    if bound_field.errors:
+        classes.append(f"{css}--error")
+    attrs = {"class": " ".join(classes)}
+    described = []
+    if bound_field.help_text:
+        described.append(f"{bound_field.auto_id}-hint")
+    if bound_field.errors:
+        described.append(f"{bound_field.auto_id}-error")
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return bound_field.as_widget(attrs=attrs)
+
+
+_TAG_MODIFIERS = {
+    "green": "govuk-tag--green",
+    "amber": "govuk-tag--yellow",
+    "red": "govuk-tag--red",
+    "blue": "govuk-tag--blue",
+    "grey": "govuk-tag--grey",
+    "data": "govuk-tag--blue",
+    "na": "govuk-tag--grey",
+}
+
+
+@register.simple_tag
+def rag_tag(rag: Rag | str | None) -> SafeString:
+    """A RAG status as a coloured tag that always carries its word (never colour alone)."""
+    if rag is None:
+        return format_html('<span class="govuk-hint">–</span>')
+    rag = Rag(rag)
+    return format_html(
+        '<strong class="govuk-tag {} rag {}" title="{}">{}</strong>',
+        _TAG_MODIFIERS[rag.value],
+        rag.css_class,
+        rag.description,
+        rag.label,
+    )
+
+
+@register.simple_tag
+def status_tag(action_or_status: Any) -> SafeString:
+    """An action status as a tag with its label, coloured as councils report it."""
+    status = ActionStatus(getattr(action_or_status, "status", action_or_status))
+    return format_html(
+        '<strong class="govuk-tag {} action-status action-status--{}">{}</strong>',
+        _TAG_MODIFIERS.get(status.colour, "govuk-tag--grey"),
+        status.value.replace("_", "-"),
+        status.label,
+    )

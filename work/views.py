@@ -1,0 +1,312 @@
+"""Officers' pages: my work, updating an action, the quarterly return, audit history.
+
+Views only parse, call a service, message and redirect. Access: objects outside the
+user's councils answer 404 (``visible_to``), forbidden writes 403 (``editable_by``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Value, When
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from actions.models import CLOSED_STATUSES, Action, ActionUpdate
+from actions.services import ActionConflict, record_update
+from core.periods import Quarter
+from core.rag import Rag, rag_status
+from kpis.models import KPI, Frequency, KpiValue
+from kpis.services import (
+    CellConflict,
+    ReturnConflict,
+    ReturnEntry,
+    ReturnInvalid,
+    ReturnRow,
+    format_number,
+    return_rows,
+    submit_return,
+)
+from plans.models import Council
+from work.audit import audit_trail
+from work.forms import ActionUpdateForm
+
+
+@login_required
+@require_safe
+def my_work(request: HttpRequest) -> HttpResponse:
+    """The officer's own actions (overdue first, then due soonest) and measures."""
+    user = request.user
+    today = timezone.localdate()
+    quarter = Quarter.for_date(today)
+    actions = (
+        Action.objects.visible_to(user)
+        .filter(assigned_users=user)
+        .exclude(status__in=CLOSED_STATUSES)
+        .select_related("plan__council", "theme")
+        .annotate(
+            overdue_rank=Case(
+                When(due_date__lt=today, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("overdue_rank", F("due_date").asc(nulls_last=True), "pk")
+    )
+    this_quarter = KpiValue.objects.filter(
+        kpi=OuterRef("pk"),
+        financial_year=quarter.year.start_year,
+        quarter=quarter.number,
+        month=0,
+        actual__isnull=False,
+    )
+    kpis = list(
+        KPI.objects.visible_to(user)
+        .filter(owner_user=user, frequency=Frequency.QUARTERLY)
+        .select_related("council")
+        .annotate(entered=Exists(this_quarter))
+        .order_by("council__name", "code", "name")
+    )
+    councils: dict[int, dict] = {}
+    for kpi in kpis:
+        group = councils.setdefault(
+            kpi.council_id,
+            {
+                "council": kpi.council,
+                "missing": [],
+                "entered": [],
+                "return_url": _return_url(kpi.council, quarter),
+            },
+        )
+        group["entered" if kpi.entered else "missing"].append(kpi)
+    return render(
+        request,
+        "work/my_work.html",
+        {
+            "actions": list(actions),
+            "today": today,
+            "quarter": quarter,
+            "kpi_groups": list(councils.values()),
+            "missing_count": sum(len(g["missing"]) for g in councils.values()),
+        },
+    )
+
+
+def _return_url(council: Council, quarter: Quarter) -> str:
+    return reverse(
+        "kpi-return",
+        kwargs={
+            "council": council.slug,
+            "year": quarter.year.slug,
+            "quarter": f"q{quarter.number}",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An action, the form to update it (for those who may), its updates and audit trail."""
+    user = request.user
+    action = get_object_or_404(
+        Action.objects.visible_to(user).select_related("plan__council", "theme"), pk=pk
+    )
+    can_edit = Action.objects.editable_by(user).filter(pk=pk).exists()
+    conflict: ActionConflict | None = None
+    status = 200
+    form: ActionUpdateForm | None = None
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("You can read this action but not update it.")
+        form = ActionUpdateForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                record_update(
+                    action,
+                    user,
+                    status=data["status"],
+                    percent_complete=data["percent_complete"],
+                    commentary=data["commentary"],
+                    expected_version=data["version"],
+                )
+            except ValidationError as error:
+                for name, errors in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            except ActionConflict as error:
+                conflict = error
+                status = 409
+                # Keep what the user typed, but let a second save knowingly replace theirs.
+                data = request.POST.copy()
+                data["version"] = str(error.action.version)
+                form = ActionUpdateForm(data)
+                form.is_valid()
+                action = get_object_or_404(
+                    Action.objects.visible_to(user).select_related("plan__council", "theme"),
+                    pk=pk,
+                )
+            else:
+                messages.success(request, f"Update saved: {action.get_status_display()}, "
+                                 f"{action.percent_complete}% complete.")
+                return redirect(action)
+    elif can_edit:
+        form = ActionUpdateForm(
+            initial={
+                "status": action.status,
+                "percent_complete": action.percent_complete,
+                "version": action.version,
+            }
+        )
+    updates = ActionUpdate.objects.filter(action=action).select_related("author")
+    context = {
+        "action": action,
+        "council": action.plan.council,
+        "form": form,
+        "can_edit": can_edit,
+        "conflict": conflict,
+        "updates": updates.order_by("-date", "-created_at", "-pk"),
+        "overdue": action.is_overdue(timezone.localdate()),
+        "audit": audit_trail(action.history.all()),
+    }
+    return render(request, "work/action_detail.html", context, status=status)
+
+
+@dataclass
+class ReturnCell:
+    """A return row as the page shows it: the stored data plus what the user typed."""
+
+    row: ReturnRow
+    actual: str
+    commentary: str
+    version: int | None
+    error: str = ""
+    conflict: CellConflict | None = None
+
+    @property
+    def kpi(self) -> KPI:
+        return self.row.kpi
+
+    @property
+    def rag(self) -> Rag:
+        return self.row.rag
+
+    @property
+    def previous_rag(self) -> Rag | None:
+        previous = self.row.previous
+        if previous is None:
+            return None
+        kpi = self.row.kpi
+        return rag_status(
+            previous.actual, previous.target, kpi.polarity, kpi.tolerance, kpi.data_only
+        )
+
+    @property
+    def message(self) -> str:
+        return self.error or (self.conflict.message if self.conflict else "")
+
+
+def _parse_version(text: str | None) -> int | None:
+    try:
+        return int(text) if text else None
+    except ValueError:
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def kpi_return(request: HttpRequest, council: str, year: str, quarter: str) -> HttpResponse:
+    """One council's quarterly return: every measure the user may enter, saved all at once."""
+    try:
+        period = Quarter.from_slug(year, quarter)
+    except ValueError:
+        raise Http404("No such quarter.") from None
+    council_obj = get_object_or_404(Council.objects.visible_to(request.user), slug=council)
+    rows = return_rows(request.user, council_obj, period)
+    cells = [
+        ReturnCell(
+            row=row,
+            actual=format_number(row.value.actual) if row.value else "",
+            commentary=row.value.commentary if row.value else "",
+            version=row.version,
+        )
+        for row in rows
+    ]
+    status = 200
+    if request.method == "POST":
+        if not rows:
+            raise PermissionDenied("You cannot enter values for this council.")
+        posted = {
+            row.kpi.pk: ReturnEntry(
+                kpi_id=row.kpi.pk,
+                actual=request.POST.get(f"actual-{row.kpi.pk}", ""),
+                commentary=request.POST.get(f"commentary-{row.kpi.pk}", ""),
+                version=_parse_version(request.POST.get(f"version-{row.kpi.pk}")),
+            )
+            for row in rows
+            if f"actual-{row.kpi.pk}" in request.POST
+        }
+        try:
+            saved = submit_return(request.user, council_obj, period, posted.values())
+        except (ReturnInvalid, ReturnConflict) as problem:
+            status = 200 if isinstance(problem, ReturnInvalid) else 409
+            errors = problem.errors if isinstance(problem, ReturnInvalid) else {}
+            conflicts = problem.conflicts if isinstance(problem, ReturnConflict) else {}
+            fresh = {row.kpi.pk: row for row in return_rows(request.user, council_obj, period)}
+            for cell in cells:
+                entry = posted.get(cell.kpi.pk)
+                cell.row = fresh.get(cell.kpi.pk, cell.row)
+                if entry is not None:  # keep exactly what was typed
+                    cell.actual, cell.commentary = entry.actual, entry.commentary
+                cell.version = cell.row.version if cell.kpi.pk in conflicts else (
+                    entry.version if entry is not None else cell.version
+                )
+                cell.error = errors.get(cell.kpi.pk, "")
+                cell.conflict = conflicts.get(cell.kpi.pk)
+        else:
+            if saved:
+                messages.success(
+                    request,
+                    f"Saved {len(saved)} value{'s' if len(saved) != 1 else ''} for {period}.",
+                )
+            else:
+                messages.info(request, "Nothing had changed, so nothing was saved.")
+            return redirect(request.path)
+    problems = [cell for cell in cells if cell.message]
+    return render(
+        request,
+        "work/kpi_return.html",
+        {
+            "council": council_obj,
+            "quarter": period,
+            "previous_quarter": period.previous(),
+            "cells": cells,
+            "problems": problems,
+            "previous_url": _return_url(council_obj, period.previous()),
+            "next_url": _return_url(council_obj, period.next()),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_safe
+def kpi_value_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who entered or changed one KPI value, when, and what changed."""
+    value = get_object_or_404(
+        KpiValue.objects.visible_to(request.user).select_related("kpi__council"), pk=pk
+    )
+    return render(
+        request,
+        "work/kpi_value_history.html",
+        {
+            "value": value,
+            "council": value.kpi.council,
+            "audit": audit_trail(value.history.all()),
+        },
+    )
