@@ -1,9 +1,17 @@
 """Read-mostly pages for cabinet members: council home, quarterly dashboard, KPI pages, lists."""
 
 from django.urls import include, path
-from django.views.generic import TemplateView
+
+from dashboard import views
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", views.HomeView.as_view(), name="home"),
     path("", include("dashboard.list_urls")),
+    path("<slug:council>/", views.CouncilHomeView.as_view(), name="council-home"),
+    path("<slug:council>/kpis/<int:pk>/", views.KpiDetailView.as_view(), name="kpi-detail"),
+    path(
+        "<slug:council>/<str:year>/<str:quarter>/",
+        views.DashboardView.as_view(),
+        name="dashboard",
+    ),
 ]

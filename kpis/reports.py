@@ -121,9 +121,7 @@ def count_statuses(rows: list[MeasureRow]) -> list[tuple[Rag, int]]:
 
 
 def _quarter_filter(quarters: list[Quarter]) -> Q:
-    return reduce(
-        or_, (Q(financial_year=q.year.start_year, quarter=q.number) for q in quarters)
-    )
+    return reduce(or_, (Q(financial_year=q.year.start_year, quarter=q.number) for q in quarters))
 
 
 def _pick(values: list[KpiValue]) -> KpiValue | None:
@@ -198,9 +196,7 @@ def quarterly_report(council: Council, quarter: Quarter) -> QuarterlyReport:
             kpi=kpi,
             current=PeriodValue(quarter, current, _rag_of(current)),
             previous=PeriodValue(quarter.previous(), previous, _rag_of(previous)),
-            last_year=PeriodValue(
-                quarter.same_quarter_last_year(), last_year, _rag_of(last_year)
-            ),
+            last_year=PeriodValue(quarter.same_quarter_last_year(), last_year, _rag_of(last_year)),
             short=_with_reported(short, current.reported_short_trend if current else ""),
             long=_with_reported(long, current.reported_long_trend if current else ""),
         )

@@ -1,0 +1,170 @@
+"""Pages cabinet members read: their councils, a council's home, the quarterly dashboard
+and one measure's page.
+
+Views only look up the council the user may see (404 otherwise), parse the URL and hand the
+work to the reports in the domain apps; nothing is computed here or in the templates.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import OuterRef, Subquery
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from actions.reports import attention_report
+from core.periods import Quarter
+from core.rag import RAG_DESCRIPTIONS, Rag, Trend
+from kpis.models import KPI
+from kpis.reports import (
+    kpi_history,
+    quarterly_report,
+    quarters_with_data,
+    sparkline,
+)
+from plans.models import Council, Membership
+from plans.reports import council_plans, savings_report
+from risks.reports import risk_report
+
+
+def today() -> datetime.date:
+    """The date reports are worked out at (a function so tests can replace it)."""
+    return timezone.localdate()
+
+
+def dashboard_url(council: Council, quarter: Quarter) -> str:
+    return reverse(
+        "dashboard",
+        kwargs={
+            "council": council.slug,
+            "year": quarter.year.slug,
+            "quarter": f"q{quarter.number}",
+        },
+    )
+
+
+class CouncilMixin(LoginRequiredMixin):
+    """Finds the council in the URL among those the user may see; any other is a 404."""
+
+    request: HttpRequest
+    kwargs: dict[str, Any]
+    council: Council
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        my_role = Membership.objects.filter(council=OuterRef("pk"), user=request.user)
+        councils = Council.objects.visible_to(request.user).annotate(
+            my_role=Subquery(my_role.values("role")[:1])
+        )
+        self.council = get_object_or_404(councils, slug=kwargs["council"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context["council"] = self.council
+        return context
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """The councils the user belongs to (all of them for a superuser)."""
+
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["councils"] = list(Council.objects.visible_to(self.request.user).order_by("name"))
+        return context
+
+
+class CouncilHomeView(CouncilMixin, TemplateView):
+    """A council's plans and a choice of quarter, defaulting to the latest with data."""
+
+    template_name = "dashboard/council_home.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.quarter_error = ""
+        chosen = request.GET.get("quarter")
+        if chosen is not None:
+            try:
+                quarter = Quarter.parse(chosen)
+            except ValueError:
+                self.quarter_error = "Choose a quarter from the list, or enter one like Q3 2020/21"
+            else:
+                return HttpResponseRedirect(dashboard_url(self.council, quarter))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        quarters = quarters_with_data(self.council)
+        latest = quarters[0] if quarters else Quarter.for_date(today())
+        context.update(
+            plans=council_plans(self.council),
+            quarters=quarters or [latest],
+            selected_quarter=latest,
+            latest_url=dashboard_url(self.council, latest),
+            quarter_error=self.quarter_error,
+            has_data=bool(quarters),
+        )
+        return context
+
+
+class DashboardView(CouncilMixin, TemplateView):
+    """The quarterly dashboard as the cabinet reads it, on screen and printed."""
+
+    template_name = "dashboard/dashboard.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            self.quarter = Quarter.from_slug(kwargs["year"], kwargs["quarter"])
+        except ValueError as exc:
+            raise Http404(str(exc)) from None
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        quarter = self.quarter
+        # Savings and actions are judged as at the quarter's end, or today for the current one.
+        as_of = min(today(), quarter.end)
+        quarters = quarters_with_data(self.council)
+        if quarter not in quarters:
+            quarters = sorted([*quarters, quarter], reverse=True)
+        context.update(
+            quarter=quarter,
+            as_of=as_of,
+            report=quarterly_report(self.council, quarter),
+            risks=risk_report(self.council),
+            savings=savings_report(self.council, as_of, quarter.year),
+            actions=attention_report(self.council, as_of),
+            quarters=quarters,
+            previous_url=dashboard_url(self.council, quarter.previous()),
+            next_url=dashboard_url(self.council, quarter.next()),
+            rag_key=[(rag, RAG_DESCRIPTIONS[rag.value]) for rag in (Rag.RED, Rag.AMBER, Rag.GREEN)]
+            + [(Rag.DATA, "no target set"), (Rag.NA, "not available")],
+            trend_key=[Trend.IMP, Trend.DET, Trend.STATIC, Trend.NA],
+        )
+        return context
+
+
+class KpiDetailView(CouncilMixin, TemplateView):
+    """One measure: definition, owner, polarity, its history and a sparkline."""
+
+    template_name = "dashboard/kpi_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        kpi = get_object_or_404(
+            KPI.objects.filter(council=self.council).select_related(
+                "council", "theme", "plan", "owner_user"
+            ),
+            pk=self.kwargs["pk"],
+        )
+        history = kpi_history(kpi)
+        context.update(kpi=kpi, history=history, chart=sparkline(history))
+        return context
