@@ -1,0 +1,126 @@
+"""The cabinet's pages run a fixed number of queries however much data a council holds."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from actions.models import Action, ActionStatus, ActionUpdate
+from kpis.models import KPI, KpiValue
+from plans.models import Role
+from risks.models import RiskRegisterEntry
+from tests.factories import make_council, make_kpi, make_plan, make_savings, make_theme, make_user
+
+pytestmark = pytest.mark.django_db
+
+# One query each, whatever the number of rows:
+DASHBOARD_QUERY_LIST = [
+    "session",
+    "user",
+    "council visible to the user, with the user's role",
+    "quarters with data (for the quarter switch)",
+    "KPIs with theme and plan",
+    "their values for this quarter and the four before",
+    "open risks",
+    "savings targets covering the year",
+    "actions off track or overdue",
+    "each action's latest update (prefetch)",
+]
+COUNCIL_HOME_QUERIES = 5  # session, user, council, quarters with data, plans
+KPI_PAGE_QUERIES = 5  # session, user, council, the KPI, its values
+
+
+def populate(council, n: int) -> KPI:
+    """``n`` themes' worth of measures, values, risks, savings and failing actions."""
+    plan = make_plan(council)
+    themes = [make_theme(plan, number=i + 1) for i in range(max(1, n // 10))]
+    kpis = KPI.objects.bulk_create(
+        KPI(council=council, theme=themes[i % len(themes)], code=f"M{i:04d}", name=f"Measure {i}")
+        for i in range(n)
+    )
+    KpiValue.objects.bulk_create(
+        KpiValue(
+            kpi=kpi, financial_year=year, quarter=q, actual=Decimal(50 + i % 40), target=Decimal(75)
+        )
+        for i, kpi in enumerate(kpis)
+        for year, q in [(2019, 3), (2019, 4), (2020, 1), (2020, 2), (2020, 3)]
+    )
+    RiskRegisterEntry.objects.bulk_create(
+        RiskRegisterEntry(
+            council=council,
+            reference=f"SR{i:03d}",
+            title=f"Risk {i}",
+            residual_score="ABCDEF"[i % 6] + ["I", "II", "III", "IV"][i % 4],
+        )
+        for i in range(n)
+    )
+    for i in range(n // 10 or 1):
+        make_savings(council, title=f"Savings {i}", start_year=2020)
+    actions = Action.objects.bulk_create(
+        Action(
+            plan=plan,
+            title=f"Action {i}",
+            status=ActionStatus.OFF_TRACK,
+            lead_officer="Chief Finance Officer",
+            due_date=datetime.date(2020, 6, 1),
+        )
+        for i in range(n)
+    )
+    ActionUpdate.objects.bulk_create(
+        ActionUpdate(
+            action=action,
+            date=datetime.date(2020, 10, d),
+            status=ActionStatus.OFF_TRACK,
+            percent_complete=10,
+            commentary=f"Update {d}",
+        )
+        for action in actions
+        for d in (1, 2)
+    )
+    return kpis[0]
+
+
+@pytest.fixture
+def viewer(client):
+    def setup(n: int):
+        council = make_council(slug=f"council-{n}")
+        kpi = populate(council, n)
+        client.force_login(make_user(council=council, role=Role.CABINET))
+        return council, kpi
+
+    return setup
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+def test_dashboard_query_count_is_fixed(client, viewer, django_assert_num_queries, rows):
+    council, _ = viewer(rows)
+    url = reverse("dashboard", kwargs={"council": council.slug, "year": "2020-21", "quarter": "q3"})
+    with django_assert_num_queries(len(DASHBOARD_QUERY_LIST)):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('data-code="M') == 2 * rows  # summary + comparison
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+def test_council_home_query_count_is_fixed(client, viewer, django_assert_num_queries, rows):
+    council, _ = viewer(rows)
+    with django_assert_num_queries(COUNCIL_HOME_QUERIES):
+        response = client.get(reverse("council-home", kwargs={"council": council.slug}))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+def test_kpi_page_query_count_is_fixed(client, viewer, django_assert_num_queries, rows):
+    council, _ = viewer(rows)
+    kpi = make_kpi(council, code="HIST")
+    # Give the measure as many values as there are rows.
+    KpiValue.objects.bulk_create(
+        KpiValue(kpi=kpi, financial_year=2000 + i // 4, quarter=i % 4 + 1, actual=i)
+        for i in range(rows)
+    )
+    with django_assert_num_queries(KPI_PAGE_QUERIES):
+        response = client.get(reverse("kpi-detail", kwargs={"council": council.slug, "pk": kpi.pk}))
+    assert response.status_code == 200
