@@ -147,7 +147,14 @@ STORAGES = {
 }
 
 # Email (password reset): printed to the console unless SMTP is configured.
-_email_backend = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Once a mail host is configured, SMTP is the default (check --deploy refuses the console
+# backend in production, where reset links must really be sent).
+_email_backend = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
 _email_options: dict[str, object] = {}
 if _email_backend.endswith("smtp.EmailBackend"):
     _email_options = {
