@@ -1,0 +1,24 @@
+# councilplans: gunicorn + whitenoise, configured by environment variables
+# (DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, BEHIND_TLS_PROXY; see README).
+FROM python:3.13-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+RUN groupadd --system app && useradd --system --gid app --home /app app
+
+COPY requirements.lock .
+RUN pip install -r requirements.lock
+
+COPY . .
+# collectstatic needs settings but no secrets or database: a throwaway key for the build only.
+RUN SECRET_KEY=build-only-not-secret python manage.py collectstatic --no-input \
+    && chown -R app:app /app
+
+USER app
+EXPOSE 8000
+# tests/test_gunicorn.py runs this very command against a real request.
+CMD ["gunicorn", "councilplans.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
