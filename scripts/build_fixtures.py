@@ -1015,8 +1015,8 @@ MAIDSTONE_APPENDIX: dict[str, dict[str, list[str]]] = {
 #: workstreams" (workstream number → its column of the table).
 MAIDSTONE_PROJECTS = {
     1: ["More proactive use of Covalent", "Management & Admin recharges review"],
-    2: ["Future use of Town Hall", "Community asset transfer", "Major assets review: King Street",
-        "Major assets review: Medway Street", "Major assets review: Park Wood"],
+    2: ["Future use of Town Hall", "Community asset transfer",
+        ("Major assets review:", "King Street\nMedway Street\nPark Wood")],
     3: ["Customer services delivery", "Waste & Recycling", "ICT", "Finance", "Housing",
         "Other shared services and Mid Kent Improvement Partnership work",
         "Cross organisational collaboration", "Better internal collaboration"],
@@ -1118,7 +1118,8 @@ def maidstone_improvement_plan() -> Fixture:
 
     for workstream, projects in MAIDSTONE_PROJECTS.items():
         for project in projects:
-            fx.action(plan, workstream_pks[workstream], project)
+            title, description = project if isinstance(project, tuple) else (project, "")
+            fx.action(plan, workstream_pks[workstream], title, description=description)
 
     fx.savings(
         MAIDSTONE,

@@ -34,6 +34,8 @@ class Command(BaseCommand):
         paths = [str(FIXTURE_DIR / f"{name}.json") for name in SEED_FIXTURES]
         with transaction.atomic():
             call_command("loaddata", *paths, verbosity=options["verbosity"])
+        if options["verbosity"] < 1:
+            return
         from plans.models import Council
 
         for council in Council.objects.order_by("name"):
