@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Value, When
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -295,12 +295,14 @@ def kpi_return(request: HttpRequest, council: str, year: str, quarter: str) -> H
 
 
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def kpi_value_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Who entered or changed one KPI value, when, and what changed."""
     value = get_object_or_404(
         KpiValue.objects.visible_to(request.user).select_related("kpi__council"), pk=pk
     )
+    if request.method == "POST":  # read-only, but only once we know the user may see it
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     return render(
         request,
         "work/kpi_value_history.html",
