@@ -1,0 +1,100 @@
+"""An officer does the quarter's updating in Chromium; a cabinet member then reads the result.
+
+Every page visited is checked with axe; screenshots go to artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from kpis.models import KpiValue
+from plans.models import Role
+from tests.factories import (
+    make_action,
+    make_council,
+    make_kpi,
+    make_plan,
+    make_user,
+    make_value,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def medway():
+    council = make_council("Medway Council", slug="medway")
+    officer = make_user("officer", council, Role.OFFICER, first_name="Ola", last_name="Ade")
+    make_user("leader", council, Role.CABINET, first_name="Council", last_name="Leader")
+    plan = make_plan(council, title="Council Plan 2020/21")
+    action = make_action(plan, title="Adopt the digital strategy", assigned=[officer])
+    stage2 = make_kpi(council, code="CS2", name="Stage 2 corporate complaints",
+                      owner_user=officer)
+    stage1 = make_kpi(council, code="CS1", name="Stage 1 corporate complaints",
+                      owner_user=officer)
+    make_value(stage2, 2020, 2, 70, 75)
+    make_value(stage1, 2020, 2, 84, 80)
+    return {"council": council, "action": action, "stage1": stage1, "stage2": stage2}
+
+
+def test_officer_updates_an_action_and_enters_a_return_then_cabinet_sees_the_rag(
+    page: Page, live_server, login, assert_accessible, screenshot, medway
+):
+    login("officer")
+    page.goto(f"{live_server.url}/my-work/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My work")
+    expect(page.get_by_role("link", name="Adopt the digital strategy")).to_be_visible()
+    assert_accessible("my work")
+    screenshot("officer-my-work")
+
+    # Update the action: status, % complete and a commentary in one short form.
+    page.get_by_role("link", name="Adopt the digital strategy").click()
+    page.get_by_label("Status").select_option(label="At risk")
+    page.get_by_label("% complete").fill("45")
+    page.get_by_label("Commentary").fill("Supplier is two weeks late.")
+    page.get_by_role("button", name="Save update").click()
+    expect(page.get_by_text("Update saved: At risk, 45% complete.")).to_be_visible()
+    expect(page.locator("#updates + table")).to_contain_text("Supplier is two weeks late.")
+    assert_accessible("action page after update")
+    screenshot("officer-action-updated")
+
+    # The quarterly return, with one bad cell.
+    stage1, stage2 = medway["stage1"], medway["stage2"]
+    page.goto(f"{live_server.url}/medway/2020-21/q3/return/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Quarterly return: Q3 2020/21")
+    assert_accessible("return page")
+    page.get_by_label("Q3 2020/21 value for CS2").fill("abc")
+    page.get_by_label("Q3 2020/21 value for CS1").fill("88.0")
+    page.get_by_role("button", name="Save all values").click()
+
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a number, like 88.0")
+    expect(page.locator(f"#actual-{stage2.pk}-error")).to_contain_text("Enter a number")
+    expect(page.get_by_label("Q3 2020/21 value for CS2")).to_have_value("abc")
+    expect(page.get_by_label("Q3 2020/21 value for CS1")).to_have_value("88.0")
+    assert not KpiValue.objects.filter(quarter=3).exists()
+    assert_accessible("return page with an error")
+    screenshot("officer-return-error")
+
+    page.get_by_label("Q3 2020/21 value for CS2").fill("68.4")
+    page.get_by_role("button", name="Save all values").click()
+    expect(page.get_by_text("Saved 2 values for Q3 2020/21.")).to_be_visible()
+    expect(page.locator(f"#row-{stage2.pk}")).to_contain_text("Red")
+    expect(page.locator(f"#row-{stage1.pk}")).to_contain_text("Green")
+    assert_accessible("return page after saving")
+    screenshot("officer-return-saved")
+
+    page.get_by_role("button", name="Sign out").click()
+
+    # The cabinet member sees the new RAG on the dashboard.
+    login("leader")
+    page.goto(f"{live_server.url}/medway/2020-21/q3/")
+    row = page.locator("tr[data-code='CS2']").first
+    expect(row).to_contain_text("Red")
+    expect(row).to_contain_text("68.4")
+    expect(page.locator("tr[data-code='CS1']").first).to_contain_text("Green")
+    expect(page).to_have_url(re.compile(r"/medway/2020-21/q3/$"))
+    assert_accessible("dashboard seen by the cabinet member")
+    screenshot("cabinet-dashboard-after-return")
