@@ -1,0 +1,126 @@
+"""The shared list view: one council's rows, filtered, sorted, paginated or exported.
+
+As in NetBox, a list page is a few declarations (model, filter set, table, title); this view
+serves the HTML page and the CSV/XLSX exports from the same filter set and table.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import Model, OuterRef, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import TemplateView
+from django_tables2 import Table
+from django_tables2.export import TableExport
+
+from plans.filters import CouncilFilterSet
+from plans.models import Council, Membership
+
+EXPORT_FORMATS: dict[str, str] = {"csv": "CSV", "xlsx": "Excel (XLSX)"}
+
+
+class CouncilListView(LoginRequiredMixin, TemplateView):
+    """A filterable, sortable, exportable table of one council's objects.
+
+    The council comes from the URL (``council`` slug) and must be visible to the user
+    (otherwise 404). Subclasses declare ``model``, ``filterset_class``, ``table_class``,
+    ``title`` and ``export_name``.
+    """
+
+    model: type[Model]
+    filterset_class: type[CouncilFilterSet]
+    table_class: type[Table]
+    template_name = "dashboard/list.html"
+    title: str = ""
+    export_name: str = ""
+    paginate_by = 25
+    export_param = "_export"
+
+    def get_today(self) -> datetime.date:
+        return timezone.localdate()
+
+    def get_council(self) -> Council:
+        # my_role tells the council navigation in base.html which links to offer.
+        my_role = Membership.objects.filter(council=OuterRef("pk"), user=self.request.user)
+        councils = Council.objects.visible_to(self.request.user).annotate(
+            my_role=Subquery(my_role.values("role")[:1])
+        )
+        return get_object_or_404(councils, slug=self.kwargs["council"])
+
+    def get_queryset(self) -> QuerySet:
+        return (
+            self.model.objects.visible_to(self.request.user)
+            .for_councils([self.council])
+            .for_list()
+        )
+
+    def get_filterset(self) -> CouncilFilterSet:
+        return self.filterset_class(
+            self.request.GET,
+            self.get_queryset(),
+            council=self.council,
+            request=self.request,
+            today=self.today,
+        )
+
+    def get_caption(self) -> str:
+        return f"{self.title}, {self.council.name}"
+
+    def get_table(self, rows: Any) -> Table:
+        table = self.table_class(rows, caption=self.get_caption(), today=self.today)
+        table.request = self.request
+        order_by = self.request.GET.getlist(table.prefixed_order_by_field)
+        if order_by:
+            # Unknown columns are ignored by django-tables2 rather than failing.
+            table.order_by = order_by
+        return table
+
+    def paginate(self, table: Table) -> None:
+        try:
+            page = int(self.request.GET.get(table.prefixed_page_field, 1))
+        except ValueError:
+            page = 1
+        try:
+            table.paginate(page=page, per_page=self.paginate_by)
+        except (PageNotAnInteger, EmptyPage):
+            table.paginate(page=table.paginator.num_pages or 1, per_page=self.paginate_by)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.council = self.get_council()
+        self.today = self.get_today()
+        self.filterset = self.get_filterset()
+        rows = self.filterset.rows()
+        table = self.get_table(rows)
+        export_format = request.GET.get(self.export_param)
+        if export_format in EXPORT_FORMATS:
+            return self.export(table, export_format)
+        self.paginate(table)
+        return self.render_to_response(self.get_context_data(table=table, **kwargs))
+
+    def export_filename(self, export_format: str) -> str:
+        return f"{self.council.slug}-{self.export_name}-{self.today.isoformat()}.{export_format}"
+
+    def export(self, table: Table, export_format: str) -> HttpResponse:
+        exporter = TableExport(
+            export_format, table, dataset_kwargs={"title": self.title[:31]}
+        )
+        return exporter.response(filename=self.export_filename(export_format))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # The URL kwarg "council" (a slug) is replaced by the Council object.
+        context.update(
+            council=self.council,
+            title=self.title,
+            filter=self.filterset,
+            filter_form=self.filterset.form,
+            export_formats=EXPORT_FORMATS,
+            export_param=self.export_param,
+        )
+        return context

@@ -1,0 +1,52 @@
+"""List pages of one council: KPIs, actions, strategic risks and savings targets."""
+
+from __future__ import annotations
+
+from actions.filters import ActionFilterSet
+from actions.models import Action
+from actions.tables import ActionTable
+from dashboard.generic import CouncilListView
+from kpis.filters import KpiFilterSet
+from kpis.models import KPI
+from kpis.tables import KpiTable
+from plans.filters import SavingsFilterSet
+from plans.models import SavingsTarget
+from plans.tables import SavingsTable
+from risks.filters import RiskFilterSet
+from risks.models import RiskRegisterEntry
+from risks.tables import RiskTable
+
+
+class KpiListView(CouncilListView):
+    model = KPI
+    filterset_class = KpiFilterSet
+    table_class = KpiTable
+    title = "KPIs"
+    export_name = "kpis"
+
+    def get_caption(self) -> str:
+        return f"KPIs, {self.council.name}, {self.filterset.period}"
+
+
+class ActionListView(CouncilListView):
+    model = Action
+    filterset_class = ActionFilterSet
+    table_class = ActionTable
+    title = "Actions"
+    export_name = "actions"
+
+
+class RiskListView(CouncilListView):
+    model = RiskRegisterEntry
+    filterset_class = RiskFilterSet
+    table_class = RiskTable
+    title = "Strategic risks"
+    export_name = "risks"
+
+
+class SavingsListView(CouncilListView):
+    model = SavingsTarget
+    filterset_class = SavingsFilterSet
+    table_class = SavingsTable
+    title = "Savings targets"
+    export_name = "savings"

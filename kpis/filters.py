@@ -1,0 +1,211 @@
+"""Filters for the KPI list: one row per measure with its value for a chosen quarter.
+
+Plan, theme, owner and the search narrow the measures in the database. The quarter picks
+which values are fetched (one query for all measures); the RAG filter is applied in Python
+afterwards, because a RAG status depends on the measure's polarity and tolerance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import django_filters
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+
+from core.periods import FinancialYear, Quarter, quarter_of_month
+from core.rag import Rag
+from kpis.models import KPI, Frequency, KpiValue
+from plans.filters import ANY, CouncilFilterSet, search_filter, text_choices, year_choices
+
+QUARTER_CHOICES = [(str(n), f"Q{n}") for n in range(1, 5)]
+
+#: Worst first, so that sorting by RAG ascending puts Red at the top.
+RAG_RANK: dict[Rag, int] = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.DATA: 3, Rag.NA: 4}
+
+
+def _effective_quarter(quarter: int, month: int) -> int:
+    """The quarter a stored value belongs to (a month may be stored with quarter 0)."""
+    return quarter_of_month(month) if month else quarter
+
+
+def _as_int(text: Any) -> int | None:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def value_for_quarter(kpi: KPI, values: Iterable[KpiValue], quarter: int) -> KpiValue | None:
+    """The value that reports ``kpi`` for a quarter, among its values for that year.
+
+    An annual measure reports its value for the year; a quarterly one its quarter's value;
+    a monthly one the latest month of the quarter.
+    """
+    if kpi.frequency == Frequency.ANNUAL:
+        candidates = [v for v in values if v.quarter == 0 and v.month == 0]
+    else:
+        candidates = [
+            v
+            for v in values
+            if (v.quarter or v.month) and _effective_quarter(v.quarter, v.month) == quarter
+        ]
+    if not candidates:
+        return None
+    quarterly = [v for v in candidates if v.month == 0]
+    return quarterly[0] if quarterly else max(candidates, key=lambda v: v.sort_key)
+
+
+@dataclass
+class KpiRow:
+    """One line of the KPI list: a measure, its value for the quarter (if any) and its RAG."""
+
+    kpi: KPI
+    value: KpiValue | None
+
+    @property
+    def rag(self) -> Rag:
+        return self.value.rag if self.value is not None else Rag.NA
+
+    @property
+    def rag_rank(self) -> int:
+        return RAG_RANK[self.rag]
+
+    @property
+    def actual(self) -> Decimal | None:
+        return self.value.actual if self.value is not None else None
+
+    @property
+    def target(self) -> Decimal | None:
+        return self.value.target if self.value is not None else None
+
+    @property
+    def period_label(self) -> str:
+        return self.value.period_label if self.value is not None else ""
+
+    @property
+    def theme_key(self) -> tuple[int, str]:
+        theme = self.kpi.theme
+        return (theme.number, theme.title) if theme is not None else (0, "")
+
+
+class KpiFilterSet(CouncilFilterSet):
+    """One council's measures for a quarter (by default the latest quarter with values)."""
+
+    plan = django_filters.ModelChoiceFilter(
+        label="Plan", queryset=KPI.objects.none(), empty_label=ANY
+    )
+    theme = django_filters.ModelChoiceFilter(
+        label="Theme or priority", queryset=KPI.objects.none(), empty_label=ANY
+    )
+    owner = django_filters.ChoiceFilter(label="Owner", empty_label=ANY)
+    rag = django_filters.ChoiceFilter(
+        label="RAG status", choices=Rag.choices, method="keep", empty_label=ANY
+    )
+    financial_year = django_filters.ChoiceFilter(
+        label="Financial year", method="keep", empty_label=None
+    )
+    quarter = django_filters.ChoiceFilter(
+        label="Quarter", choices=QUARTER_CHOICES, method="keep", empty_label=None
+    )
+    q = search_filter("Search codes and names")
+
+    class Meta:
+        model = KPI
+        fields = ["plan", "theme", "owner", "rag", "financial_year", "quarter", "q"]
+
+    def __init__(self, data: Any = None, queryset: QuerySet | None = None, **kwargs: Any) -> None:
+        council = kwargs["council"]
+        request = kwargs.get("request")
+        self._today = kwargs.get("today") or timezone.localdate()
+        user = getattr(request, "user", None)
+        stored = (
+            KpiValue.objects.visible_to(user)
+            .filter(kpi__council=council)
+            .order_by()
+            .values_list("financial_year", "quarter", "month")
+            .distinct()
+        )
+        #: (financial year, quarter) pairs with values; quarter 0 for annual values.
+        self.available = {(year, _effective_quarter(q, m)) for year, q, m in stored}
+        super().__init__(self._with_period(data), queryset, **kwargs)
+
+    def _default_period(self, year: int | None, quarter: int | None) -> tuple[int, int]:
+        """The period to show when the request names only part of one (or none)."""
+        quarterly = [(y, q) for y, q in self.available if q]
+        current = Quarter.for_date(self._today)
+        if year is None and quarter is None:
+            if quarterly:
+                return max(quarterly)
+            if self.available:
+                return (max(y for y, _ in self.available), 4)
+            return (current.year.start_year, current.number)
+        if quarter is None:
+            in_year = [q for y, q in quarterly if y == year]
+            return (year, max(in_year) if in_year else 4)
+        years = [y for y, q in quarterly if q == quarter]
+        return (max(years) if years else current.year.start_year, quarter)
+
+    def _with_period(self, data: Any) -> QueryDict:
+        """The request's data with any missing half of the period filled in, so the form shows
+        the quarter actually displayed."""
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        year_text, quarter_text = data.get("financial_year", ""), data.get("quarter", "")
+        if year_text and quarter_text:
+            return data
+        quarter_given = _as_int(quarter_text)
+        if quarter_given not in (1, 2, 3, 4):
+            quarter_given = None  # the form will say why
+        year, quarter = self._default_period(_as_int(year_text), quarter_given)
+        if not year_text:
+            data["financial_year"] = str(year)
+        if not quarter_text:
+            data["quarter"] = str(quarter)
+        return data
+
+    def set_choices(self) -> None:
+        self.filters["plan"].queryset = self.plans()
+        self.filters["theme"].queryset = self.themes()
+        owners = (
+            KPI.objects.visible_to(self.user)
+            .filter(council=self.council)
+            .order_by()
+            .values_list("owner", flat=True)
+            .distinct()
+        )
+        self.set_filter_choices("owner", text_choices(owners))
+        years = {y for y, _ in self.available} | {FinancialYear.for_date(self.today).start_year}
+        self.set_filter_choices("financial_year", year_choices(range(min(years), max(years) + 1)))
+
+    def keep(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        """Filters applied outside the database query (period, RAG)."""
+        return queryset
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))
+
+    def _clean(self, name: str) -> Any:
+        self.form.is_valid()
+        return self.form.cleaned_data.get(name)
+
+    @property
+    def period(self) -> Quarter:
+        """The quarter shown: as asked, with anything invalid or missing defaulted."""
+        year, quarter = _as_int(self._clean("financial_year")), _as_int(self._clean("quarter"))
+        if year is None or quarter is None:
+            year, quarter = self._default_period(year, quarter)
+        return Quarter(FinancialYear(year), quarter)
+
+    def rows(self) -> list[KpiRow]:
+        period = self.period
+        values = KpiValue.objects.filter(financial_year=period.year.start_year)
+        kpis = self.qs.prefetch_related(Prefetch("values", queryset=values, to_attr="year_values"))
+        rows = [KpiRow(kpi, value_for_quarter(kpi, kpi.year_values, period.number)) for kpi in kpis]
+        rag = self._clean("rag")
+        if rag:
+            rows = [row for row in rows if row.rag == rag]
+        return rows

@@ -1,0 +1,88 @@
+"""The KPI list table: one row per measure with its value, target and RAG for a quarter."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import django_tables2 as tables
+
+from kpis.filters import KpiRow
+from kpis.models import Unit
+from plans.tables import NUMERIC, ListTable, detail_link, format_money, status_tag
+
+
+def format_measure(value: Decimal | None, unit: str) -> str:
+    """A value as the report prints it: "68.4%", "£1,200", "12 days", "1,234"."""
+    if value is None:
+        return ""
+    if unit == Unit.POUNDS:
+        return format_money(value)
+    rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    text = f"{rounded:,.2f}".rstrip("0").rstrip(".")
+    if unit == Unit.PERCENT:
+        return f"{text}%"
+    if unit == Unit.DAYS:
+        return f"{text} days"
+    return text
+
+
+def plain_number(value: Decimal | None) -> Decimal | None:
+    """A stored value without its trailing zeros, for exports (88.0000 → 88)."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+class KpiTable(ListTable):
+    """Measures for one quarter; the RAG cell carries its word as well as its colour."""
+
+    code = tables.Column("Code", accessor="kpi__code")
+    name = tables.Column("Measure", accessor="kpi__name")
+    theme = tables.Column("Theme", accessor="kpi__theme", order_by=("theme_key",))
+    owner = tables.Column("Owner", accessor="kpi__owner")
+    period = tables.Column("Period", accessor="period_label", orderable=False)
+    actual = tables.Column("Value", attrs=NUMERIC)
+    target = tables.Column("Target", attrs=NUMERIC)
+    rag = tables.Column("RAG status", empty_values=(), order_by=("rag_rank",))
+    unit = tables.Column("Unit", accessor="kpi__get_unit_display", orderable=False)
+
+    class Meta(ListTable.Meta):
+        sequence = (
+            "code",
+            "name",
+            "theme",
+            "owner",
+            "period",
+            "actual",
+            "target",
+            "rag",
+            "unit",
+        )
+
+    def render_name(self, record: KpiRow, value: str) -> str:
+        kpi = record.kpi
+        return detail_link("kpi-detail", {"council": kpi.council.slug, "pk": kpi.pk}, value)
+
+    def value_name(self, value: str) -> str:
+        return value
+
+    def render_actual(self, record: KpiRow, value: Decimal) -> str:
+        return format_measure(value, record.kpi.unit)
+
+    def value_actual(self, value: Decimal | None) -> Decimal | None:
+        return plain_number(value)
+
+    def render_target(self, record: KpiRow, value: Decimal) -> str:
+        return format_measure(value, record.kpi.unit)
+
+    def value_target(self, value: Decimal | None) -> Decimal | None:
+        return plain_number(value)
+
+    def render_rag(self, record: KpiRow) -> str:
+        rag = record.rag
+        return status_tag(rag.label, rag.value)
+
+    def value_rag(self, record: KpiRow) -> str:
+        return record.rag.label

@@ -1,0 +1,140 @@
+"""Tables for list pages: the shared GOV.UK table base, money columns, and savings targets."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import django_tables2 as tables
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from core.savings import savings_progress
+from plans.models import SavingsTarget
+
+#: Column attributes for right-aligned numbers (GOV.UK numeric cells).
+NUMERIC: dict[str, dict[str, str]] = {
+    "th": {"class": "govuk-table__header govuk-table__header--numeric"},
+    "td": {"class": "govuk-table__cell govuk-table__cell--numeric"},
+}
+
+
+def format_money(value: Decimal | int | None) -> str:
+    """£1,234,567 for whole pounds, £1,234.50 otherwise; "" for no amount."""
+    if value is None:
+        return ""
+    amount = Decimal(value)
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    if amount == amount.to_integral_value():
+        return f"{sign}£{amount:,.0f}"
+    return f"{sign}£{amount.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+
+
+def status_tag(word: str, colour: str) -> SafeString:
+    """A status word in a coloured span; the word is always there, the colour only helps."""
+    return format_html('<span class="rag rag--{}">{}</span>', colour, word)
+
+
+def detail_link(url_name: str, kwargs: dict, text: str) -> str:
+    """A link to a detail page, or the plain text where that page does not exist."""
+    try:
+        url = reverse(url_name, kwargs=kwargs)
+    except NoReverseMatch:
+        return text
+    return format_html('<a class="govuk-link" href="{}">{}</a>', url, text)
+
+
+class ListTable(tables.Table):
+    """A GOV.UK table for a council's list page, drawn by django_tables2/govuk_table.html.
+
+    ``caption`` names the table for screen readers; ``today`` is the date that
+    date-dependent columns (overdue, at risk) are measured at.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        caption: str = "",
+        today: datetime.date | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.caption = caption
+        self.today = today or timezone.localdate()
+        super().__init__(*args, **kwargs)
+
+    class Meta:
+        template_name = "django_tables2/govuk_table.html"
+        attrs = {
+            "class": "govuk-table app-list-table",
+            "th": {"class": "govuk-table__header"},
+            "td": {"class": "govuk-table__cell"},
+        }
+        default = ""
+        empty_text = "Nothing matches these filters."
+
+
+class MoneyColumn(tables.Column):
+    """An amount shown as £1,234,567 and exported as a number."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("attrs", NUMERIC)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value: Decimal) -> str:
+        return format_money(value)
+
+    def value(self, value: Decimal | None) -> Decimal | None:
+        return value
+
+
+class SavingsTable(ListTable):
+    """Savings targets with their progress."""
+
+    title = tables.Column("Title")
+    plan = tables.Column("Plan", accessor="plan__title", order_by=("plan__title",))
+    period = tables.Column("Period", accessor="period", order_by=("start_year", "end_year"))
+    target_amount = MoneyColumn("Target")
+    identified_amount = MoneyColumn("Identified")
+    achieved_amount = MoneyColumn("Achieved")
+    percent_achieved = tables.Column(
+        "% achieved", accessor="pk", orderable=False, attrs=NUMERIC
+    )
+
+    class Meta(ListTable.Meta):
+        model = SavingsTarget
+        fields = ()
+        sequence = (
+            "title",
+            "plan",
+            "period",
+            "target_amount",
+            "identified_amount",
+            "achieved_amount",
+            "percent_achieved",
+        )
+
+    def progress_of(self, record: SavingsTarget) -> Any:
+        return savings_progress(
+            record.target_amount,
+            record.identified_amount or 0,
+            record.achieved_amount or 0,
+            record.years,
+            self.today,
+        )
+
+    def render_percent_achieved(self, record: SavingsTarget) -> str:
+        progress = self.progress_of(record)
+        if progress.target == 0:
+            return ""
+        text = f"{progress.percent_achieved}%"
+        if progress.at_risk:
+            return format_html('{} <span class="rag rag--red">At risk</span>', text)
+        return text
+
+    def value_percent_achieved(self, record: SavingsTarget) -> int | None:
+        progress = self.progress_of(record)
+        return None if progress.target == 0 else progress.percent_achieved
