@@ -465,3 +465,15 @@ def test_demo_users_are_created_once_with_their_roles_and_work(seeded, capsys):
         "medway"
     }
     assert Action.objects.editable_by(User.objects.get(username="maidstone-officer")).count() == 30
+
+
+def test_new_rows_after_the_seed_get_fresh_keys(seeded):
+    # loaddata moves PostgreSQL's sequences past the fixtures' fixed keys; without that the
+    # first action an officer adds would collide with a seeded one.
+    highest = max(Action.objects.values_list("pk", flat=True))
+    action = Action.objects.create(plan=plan_from(MEDWAY_CPC), title="A new action")
+    assert action.pk > highest
+    council = Council.objects.create(
+        name="Kent County Council", short_name="Kent", slug="kent", kind="county"
+    )
+    assert council.pk > 3
