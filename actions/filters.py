@@ -31,7 +31,7 @@ class ActionFilterSet(CouncilFilterSet):
     due_year = django_filters.ChoiceFilter(
         label="Financial year due", method="filter_due_year", empty_label=ANY
     )
-    q = search_filter("Search references, titles and descriptions")
+    q = search_filter("Search actions")
 
     class Meta:
         model = Action

@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 import django_tables2 as tables
+from django.db.models import F, QuerySet
 from django.utils import dateformat
 from django.utils.safestring import mark_safe
 
@@ -49,6 +50,12 @@ class ActionTable(ListTable):
 
     def value_title(self, value: str) -> str:
         return value
+
+    def order_due_date(self, queryset: QuerySet, is_descending: bool) -> tuple[QuerySet, bool]:
+        # Undated actions ("Ongoing") last either way, on SQLite and PostgreSQL alike.
+        due = F("due_date")
+        order = due.desc(nulls_last=True) if is_descending else due.asc(nulls_last=True)
+        return queryset.order_by(order, "pk"), True
 
     def render_due_date(self, record: Action, value: datetime.date | None) -> str:
         return dateformat.format(value, "j M Y") if value else record.due_label

@@ -38,6 +38,8 @@ class CouncilListView(LoginRequiredMixin, TemplateView):
     table_class: type[Table]
     template_name = "dashboard/list.html"
     title: str = ""
+    #: The rows in a sentence ("Filter strategic risks"); the title in lower case by default.
+    noun: str = ""
     export_name: str = ""
     paginate_by = 25
     export_param = "_export"
@@ -118,6 +120,7 @@ class CouncilListView(LoginRequiredMixin, TemplateView):
         context.update(
             council=self.council,
             title=self.title,
+            noun=self.noun or self.title.lower(),
             filter=self.filterset,
             filter_form=self.filterset.form,
             export_formats=EXPORT_FORMATS,

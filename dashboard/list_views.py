@@ -22,6 +22,7 @@ class KpiListView(CouncilListView):
     filterset_class = KpiFilterSet
     table_class = KpiTable
     title = "KPIs"
+    noun = "KPIs"
     export_name = "kpis"
 
     def get_caption(self) -> str:

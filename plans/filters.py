@@ -107,7 +107,7 @@ class SavingsFilterSet(CouncilFilterSet):
     financial_year = django_filters.ChoiceFilter(
         label="Financial year", method="filter_year", empty_label=ANY
     )
-    q = search_filter("Search titles and commentary")
+    q = search_filter("Search savings")
 
     class Meta:
         model = SavingsTarget

@@ -29,7 +29,7 @@ class RiskFilterSet(CouncilFilterSet):
         label="Theme", field_name="themes", queryset=RiskRegisterEntry.objects.none(),
         empty_label=ANY,
     )
-    q = search_filter("Search references, titles and descriptions")
+    q = search_filter("Search risks")
 
     class Meta:
         model = RiskRegisterEntry
