@@ -126,6 +126,7 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = envbool("AXES_ENABLED", "True")
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"  # in the product's look (status 429)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
