@@ -34,9 +34,22 @@ def format_money(value: Decimal | int | None) -> str:
     return f"{sign}£{amount.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
 
 
+#: GOV.UK tag colour for each RAG or status colour (amber is GOV.UK's orange).
+_TAG_COLOURS = {"green": "green", "amber": "orange", "red": "red", "data": "blue", "na": "grey",
+                "blue": "blue", "grey": "grey"}
+
+
 def status_tag(word: str, colour: str) -> SafeString:
-    """A status word in a coloured span; the word is always there, the colour only helps."""
-    return format_html('<span class="rag rag--{}">{}</span>', colour, word)
+    """A status word in a coloured GOV.UK tag; the word is always there, the colour only helps.
+
+    ``colour`` is a RAG value ("green", "amber", "red", "data", "na") or a status colour.
+    """
+    return format_html(
+        '<strong class="govuk-tag govuk-tag--{} rag rag--{}">{}</strong>',
+        _TAG_COLOURS.get(colour, "grey"),
+        colour,
+        word,
+    )
 
 
 def detail_link(url_name: str, kwargs: dict, text: str) -> str:
@@ -132,7 +145,7 @@ class SavingsTable(ListTable):
             return ""
         text = f"{progress.percent_achieved}%"
         if progress.at_risk:
-            return format_html('{} <span class="rag rag--red">At risk</span>', text)
+            return format_html("{} {}", text, status_tag("At risk", "red"))
         return text
 
     def value_percent_achieved(self, record: SavingsTarget) -> int | None:

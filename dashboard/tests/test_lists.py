@@ -270,8 +270,8 @@ def test_kpi_list_shows_latest_quarter_with_rag_words_and_colours(client, cabine
     assert by_code["FIN 01"][value] == "£1,300,000"
     assert by_code["ANN 01"][rag] == "NA"
     html = response.content.decode()
-    assert '<span class="rag rag--green">Green</span>' in html
-    assert '<span class="rag rag--red">Red</span>' in html
+    assert 'class="govuk-tag govuk-tag--green rag rag--green">Green</strong>' in html
+    assert 'class="govuk-tag govuk-tag--red rag rag--red">Red</strong>' in html
     # The form shows the quarter being displayed.
     assert '<option value="3" selected>Q3</option>' in html
 
@@ -389,7 +389,7 @@ def test_action_list_shows_status_words_and_overdue(client, cabinet):
     assert by_ref["A3"][overdue] == ""  # completed, so never overdue
     assert by_ref["A1"][overdue] == ""
     assert by_ref["F1"][table.headers.index("Due")] == "Ongoing"
-    assert '<span class="rag rag--red">Off track</span>' in response.content.decode()
+    assert 'rag rag--red">Off track</strong>' in response.content.decode()
 
 
 @pytest.mark.parametrize(
