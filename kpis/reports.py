@@ -135,7 +135,17 @@ def _pick(values: list[KpiValue]) -> KpiValue | None:
 
 
 def _rag_of(value: KpiValue | None) -> Rag:
-    return value.rag if value is not None else Rag.NA
+    """The value's RAG status (core.rag via KpiValue.rag); NA when nothing was reported.
+
+    A data-only measure reported for the period without its figure (as Medway's Q3 2020/21
+    report lists DIGI TU 01: status "Data", trends IMP/IMP, no number) keeps the status the
+    council published, Data, rather than NA.
+    """
+    if value is None:
+        return Rag.NA
+    if value.actual is None and value.kpi.data_only:
+        return Rag.DATA
+    return value.rag
 
 
 def _with_reported(computed: Trend, reported: str) -> TrendResult:
@@ -264,7 +274,9 @@ def kpi_history(kpi: KPI) -> list[HistoryRow]:
     for value in values:
         value.kpi = kpi
         short = short_trend(value.actual, previous.actual if previous else None, kpi.polarity)
-        rows.append(HistoryRow(value, value.rag, _with_reported(short, value.reported_short_trend)))
+        rows.append(
+            HistoryRow(value, _rag_of(value), _with_reported(short, value.reported_short_trend))
+        )
         if value.actual is not None:
             previous = value
     return rows

@@ -132,3 +132,13 @@ def test_history_and_sparkline(medway):
     # The lowest actual is drawn at the bottom of the chart, the highest at the top.
     ys = [dot[1] for dot in chart.dots]
     assert ys[2] == max(ys) and ys[1] == min(ys)
+
+
+def test_data_only_measure_reported_without_its_figure_is_data():
+    council = make_council()
+    kpi = make_kpi(council, data_only=True)
+    make_value(kpi, 2020, 3, None, reported_short_trend="IMP", reported_long_trend="DET")
+    row = quarterly_report(council, Q3_2020).rows[0]
+    assert row.rag is Rag.DATA
+    assert (row.long.trend, row.short.trend) == (Trend.DET, Trend.IMP)
+    assert quarterly_report(council, Q3_2020.next()).rows[0].rag is Rag.NA

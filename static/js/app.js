@@ -1,9 +1,8 @@
 // Start GOV.UK Frontend's components (service navigation menu, skip link, ...).
-// Loaded as a module, so browsers too old for GOV.UK Frontend's JavaScript never run it and
-// get the plain HTML, which works without JavaScript.
-import { initAll, isSupported } from "../govuk-frontend/govuk-frontend.min.js";
+// Loaded as a module, so only browsers that can run GOV.UK Frontend's JavaScript get here;
+// others keep the plain HTML, which works without JavaScript. The class tells GOV.UK
+// Frontend's CSS and isSupported() that its JavaScript runs.
+import { initAll } from "../govuk-frontend/govuk-frontend.min.js";
 
-if (isSupported()) {
-  document.body.classList.add("govuk-frontend-supported");
-  initAll();
-}
+document.body.classList.add("govuk-frontend-supported");
+initAll();
