@@ -202,8 +202,15 @@ class KpiValue(models.Model):
 
     @property
     def rag(self) -> Rag:
-        """RAG status against this period's target, in the measure's polarity."""
+        """RAG status against this period's target, in the measure's polarity.
+
+        A data-only measure recorded for the period without its figure (as Medway's Q3 2020/21
+        report lists DIGI TU 01: status "Data", trends IMP/IMP, no number) is Data, as the
+        council published it; NA is for a period with nothing recorded.
+        """
         kpi = self.kpi
+        if kpi.data_only and self.actual is None:
+            return Rag.DATA
         return rag_status(
             self.actual,
             self.target,

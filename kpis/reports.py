@@ -135,17 +135,8 @@ def _pick(values: list[KpiValue]) -> KpiValue | None:
 
 
 def _rag_of(value: KpiValue | None) -> Rag:
-    """The value's RAG status (core.rag via KpiValue.rag); NA when nothing was reported.
-
-    A data-only measure reported for the period without its figure (as Medway's Q3 2020/21
-    report lists DIGI TU 01: status "Data", trends IMP/IMP, no number) keeps the status the
-    council published, Data, rather than NA.
-    """
-    if value is None:
-        return Rag.NA
-    if value.actual is None and value.kpi.data_only:
-        return Rag.DATA
-    return value.rag
+    """The value's RAG status (KpiValue.rag); NA when there is no value row for the period."""
+    return Rag.NA if value is None else value.rag
 
 
 def _with_reported(computed: Trend, reported: str) -> TrendResult:

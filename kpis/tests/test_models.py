@@ -49,7 +49,8 @@ def test_data_only_and_missing_values(council):
     assert (
         KpiValue(kpi=digital, financial_year=2020, quarter=3, actual=Decimal("5")).rag == Rag.DATA
     )
-    assert KpiValue(kpi=digital, financial_year=2020, quarter=3).rag == Rag.NA
+    # Recorded for the quarter without a figure: Data, as published (no row at all is NA).
+    assert KpiValue(kpi=digital, financial_year=2020, quarter=3).rag == Rag.DATA
     value = KpiValue(kpi=digital, financial_year=2020, quarter=3, target=Decimal("1"))
     with pytest.raises(ValidationError) as exc:
         value.full_clean()
