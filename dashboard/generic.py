@@ -23,6 +23,20 @@ from plans.filters import CouncilFilterSet
 from plans.models import Council, Membership
 
 EXPORT_FORMATS: dict[str, str] = {"csv": "CSV", "xlsx": "Excel (XLSX)"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection).
+
+    Titles and commentary are typed by users; "=HYPERLINK(...)" must open as text.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        try:
+            float(value)
+        except ValueError:
+            return "'" + value
+    return value
 
 
 class CouncilListView(LoginRequiredMixin, TemplateView):
@@ -112,6 +126,12 @@ class CouncilListView(LoginRequiredMixin, TemplateView):
         exporter = TableExport(
             export_format, table, dataset_kwargs={"title": self.title[:31]}
         )
+        dataset = exporter.dataset
+        headers = dataset.headers
+        rows = [tuple(neutralise_formula(cell) for cell in row) for row in dataset]
+        dataset.wipe()
+        dataset.headers = headers
+        dataset.extend(rows)
         return exporter.response(filename=self.export_filename(export_format))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

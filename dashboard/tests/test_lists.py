@@ -640,3 +640,12 @@ def test_list_pages_run_a_fixed_number_of_queries(
         with django_assert_num_queries(count):
             response = client.get(url(name, "queryshire", **query))
         assert response.status_code == 200
+
+
+def test_exports_open_user_text_as_text_not_formulas(client, cabinet, medway):
+    make_action(medway["plan"], reference="X1", title='=HYPERLINK("http://evil.example","x")')
+    client.force_login(cabinet)
+    rows = csv_rows(client.get(url("action-list", q="HYPERLINK", _export="csv")))
+    assert rows[1][1] == "'=HYPERLINK(\"http://evil.example\",\"x\")"
+    xlsx = xlsx_rows(client.get(url("action-list", q="HYPERLINK", _export="xlsx")))
+    assert xlsx[1][1].startswith("'=")
