@@ -361,3 +361,21 @@ def period_sort_key(start_year: int, quarter: int, month: int) -> tuple[int, int
     if month == 0:
         return (start_year, quarter, 0)
     return (start_year, quarter_of_month(month), month_in_financial_year(month))
+
+
+def previous_period(start_year: int, quarter: int, month: int) -> tuple[int, int, int]:
+    """The stored period just before this one, at the same frequency.
+
+    A year's previous is the year before; a quarter's the quarter before (Q1's is the last
+    Q4); a month's the month before (April's is the March that ends the previous year). Months
+    come back with their quarter filled in, as monthly values are stored.
+    """
+    _check_period(start_year, quarter, month)
+    if month == 0:
+        if quarter == 0:
+            return (start_year - 1, 0, 0)
+        before = Quarter(FinancialYear(start_year), quarter).previous()
+        return (before.year.start_year, before.number, 0)
+    prior_month = 12 if month == 1 else month - 1
+    prior_year = start_year - 1 if month == 4 else start_year
+    return (prior_year, quarter_of_month(prior_month), prior_month)

@@ -16,7 +16,7 @@ from operator import or_
 
 from django.db.models import F, Q
 
-from core.periods import Quarter
+from core.periods import Quarter, previous_period
 from core.rag import Rag, Trend, long_trend, short_trend
 from kpis.models import KPI, KpiValue
 from plans.models import Council, Theme
@@ -260,16 +260,17 @@ class Sparkline:
 def kpi_history(kpi: KPI) -> list[HistoryRow]:
     """Every value of ``kpi``, oldest first, each with RAG and short trend (one query)."""
     values = sorted(kpi.values.all(), key=lambda v: v.sort_key)
+    by_period = {(v.financial_year, v.quarter, v.month): v for v in values}
     rows: list[HistoryRow] = []
-    previous: KpiValue | None = None
     for value in values:
         value.kpi = kpi
+        # Compared with the period just before, not the previous row: a gap in the history
+        # (Q2 2020/21 after Q3 2019/20) gives NA, as it does on the dashboard.
+        previous = by_period.get(previous_period(value.financial_year, value.quarter, value.month))
         short = short_trend(value.actual, previous.actual if previous else None, kpi.polarity)
         rows.append(
             HistoryRow(value, _rag_of(value), _with_reported(short, value.reported_short_trend))
         )
-        if value.actual is not None:
-            previous = value
     return rows
 
 

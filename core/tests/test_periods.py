@@ -339,3 +339,20 @@ def test_period_sort_key_is_chronological() -> None:
 
 def test_period_sort_key_month_with_or_without_quarter() -> None:
     assert period_sort_key(2020, 0, 1) == period_sort_key(2020, 4, 1) == (2020, 4, 10)
+
+
+@pytest.mark.parametrize(
+    ("period", "expected"),
+    [
+        ((2020, 0, 0), (2019, 0, 0)),
+        ((2020, 3, 0), (2020, 2, 0)),
+        ((2020, 1, 0), (2019, 4, 0)),
+        ((2020, 0, 10), (2020, 2, 9)),
+        ((2020, 4, 1), (2020, 3, 12)),  # January 2021 follows December 2020
+        ((2020, 1, 4), (2019, 4, 3)),  # April 2020's previous is March 2020, in 2019/20
+    ],
+)
+def test_previous_period(period, expected):
+    from core.periods import previous_period
+
+    assert previous_period(*period) == expected
