@@ -86,10 +86,28 @@ class CouncilScopedMixin:
         return is_council_admin(request)
 
 
+def bump_version(obj) -> None:
+    """An admin edit moves an object's version on, so officers' forms opened before it are
+    refused as stale instead of silently overwriting the correction."""
+    if obj.pk is not None and hasattr(obj, "version"):
+        obj.version += 1
+
+
 class CouncilScopedAdmin(CouncilScopedMixin, SimpleHistoryAdmin):
     """A ModelAdmin with audit history, scoped to the user's councils."""
 
     save_on_top = True
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            bump_version(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            if inline_form.instance.pk is not None and inline_form.has_changed():
+                bump_version(inline_form.instance)
+        super().save_formset(request, form, formset, change)
 
 
 class CouncilScopedInline(CouncilScopedMixin, admin.TabularInline):
@@ -168,8 +186,10 @@ class ThemeAdmin(CouncilScopedAdmin):
         # New actions added inline belong to the theme's plan.
         instances = formset.save(commit=False)
         for instance in instances:
-            if getattr(instance, "plan_id", True) is None:
+            if instance.pk is None:
                 instance.plan = form.instance.plan
+            else:
+                bump_version(instance)
             instance.save()
         for obj in formset.deleted_objects:
             obj.delete()

@@ -203,3 +203,32 @@ def test_changelists_do_not_grow_queries_with_rows(client, world, model):
     _grow(world, model, 190)
     large = _changelist_queries(client, model)
     assert large == small, f"{model.__name__}: {small} queries with ~10 rows, {large} with ~200"
+
+
+def test_an_admin_correction_makes_officers_open_forms_stale(client, world):
+    """Nothing is silently overwritten: after an admin edit, a form opened before it is refused."""
+    from actions.services import ActionConflict, record_update
+
+    action = world["medway"][Action]
+    officer = f.make_user("officer", world["medway"][Council], Role.OFFICER)
+    action.assigned_users.add(officer)
+    opened_at = Action.objects.get(pk=action.pk).version
+    client.force_login(world["superuser"])
+    response = client.post(
+        admin_url(Action, "change", action.pk),
+        {
+            "plan": action.plan_id,
+            "theme": action.theme_id,
+            "title": "Corrected title",
+            "assigned_users": [officer.pk],
+            "status": ActionStatus.ON_TRACK,
+            "percent_complete": 10,
+            "order": 0,
+            "updates-TOTAL_FORMS": 0,
+            "updates-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Action.objects.get(pk=action.pk).version == opened_at + 1
+    with pytest.raises(ActionConflict):
+        record_update(action, officer, ActionStatus.AT_RISK, 50, "Slipping", opened_at)
