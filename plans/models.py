@@ -24,6 +24,12 @@ def financial_year_field(verbose_name: str, **kwargs) -> models.PositiveSmallInt
     return models.PositiveSmallIntegerField(verbose_name, choices=FINANCIAL_YEAR_CHOICES, **kwargs)
 
 
+def years_label(start_year: int, end_year: int) -> str:
+    """"2024/25" for one financial year, "2012/13 to 2014/15" for several."""
+    first, last = FinancialYear(start_year), FinancialYear(end_year)
+    return str(first) if first == last else f"{first} to {last}"
+
+
 class CouncilKind(models.TextChoices):
     UNITARY = "unitary", "Unitary authority"
     DISTRICT = "district", "District council"
@@ -161,8 +167,7 @@ class Plan(models.Model):
 
     @property
     def period(self) -> str:
-        first, last = FinancialYear(self.start_year), FinancialYear(self.end_year)
-        return str(first) if first == last else f"{first} to {last}"
+        return years_label(self.start_year, self.end_year)
 
     def clean(self) -> None:
         if self.start_year and self.end_year and self.end_year < self.start_year:
@@ -261,8 +266,7 @@ class SavingsTarget(models.Model):
 
     @property
     def period(self) -> str:
-        first, last = FinancialYear(self.start_year), FinancialYear(self.end_year)
-        return str(first) if first == last else f"{first} to {last}"
+        return years_label(self.start_year, self.end_year)
 
     @property
     def years(self) -> list[FinancialYear]:
