@@ -17,6 +17,8 @@ from plans.querysets import CouncilScopedQuerySet
 
 
 class ActionStatus(models.TextChoices):
+    # Where the source document gives no status: the system claims none.
+    NOT_REPORTED = "not_reported", "Not reported"
     NOT_STARTED = "not_started", "Not started"
     ON_TRACK = "on_track", "On track"
     AT_RISK = "at_risk", "At risk"
@@ -35,6 +37,7 @@ class ActionStatus(models.TextChoices):
 
 
 _STATUS_COLOURS = {
+    "not_reported": "grey",
     "not_started": "grey",
     "on_track": "green",
     "at_risk": "amber",
@@ -44,6 +47,16 @@ _STATUS_COLOURS = {
 }
 
 CLOSED_STATUSES = (ActionStatus.COMPLETED, ActionStatus.CANCELLED)
+
+
+def percent_label(percent: int | None) -> str:
+    """"40%" for a reported % complete; "not reported" where none was (never "None%")."""
+    return "not reported" if percent is None else f"{percent}%"
+
+
+def progress_phrase(percent: int | None) -> str:
+    """"40% complete", or "% complete not reported" where no figure was reported."""
+    return "% complete not reported" if percent is None else f"{percent}% complete"
 
 
 class Horizon(models.TextChoices):
@@ -104,7 +117,12 @@ class Action(models.Model):
         max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
     )
     percent_complete = models.PositiveSmallIntegerField(
-        "% complete", default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+        "% complete",
+        default=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Empty where no % complete has been reported.",
     )
     order = models.PositiveIntegerField(default=0, help_text="Order within its theme.")
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -127,6 +145,14 @@ class Action(models.Model):
     @property
     def council(self):
         return self.plan.council
+
+    @property
+    def percent_label(self) -> str:
+        return percent_label(self.percent_complete)
+
+    @property
+    def progress_phrase(self) -> str:
+        return progress_phrase(self.percent_complete)
 
     def is_overdue(self, today: datetime.date) -> bool:
         return bool(self.due_date and self.due_date < today and self.status not in CLOSED_STATUSES)
@@ -164,7 +190,11 @@ class ActionUpdate(models.Model):
     )
     status = models.CharField(max_length=20, choices=ActionStatus.choices)
     percent_complete = models.PositiveSmallIntegerField(
-        "% complete", validators=[MinValueValidator(0), MaxValueValidator(100)]
+        "% complete",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Empty where the update gave no % complete.",
     )
     commentary = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -178,6 +208,14 @@ class ActionUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} – {self.date:%d %b %Y}: {self.get_status_display()}"
+
+    @property
+    def percent_label(self) -> str:
+        return percent_label(self.percent_complete)
+
+    @property
+    def progress_phrase(self) -> str:
+        return progress_phrase(self.percent_complete)
 
     @property
     def author_display(self) -> str:

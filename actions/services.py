@@ -45,10 +45,7 @@ class ActionConflict(Exception):
 
     @property
     def message(self) -> str:
-        current = (
-            f"It is now {self.action.get_status_display()}, "
-            f"{self.action.percent_complete}% complete."
-        )
+        current = f"It is now {self.action.get_status_display()}, {self.action.progress_phrase}."
         if self.updates:
             latest = self.updates[0]
             who = latest.author_display or "someone"
@@ -95,6 +92,8 @@ def record_update(
     errors: dict[str, str] = {}
     if status not in ActionStatus.values:
         errors["status"] = "Choose a status."
+    elif status == ActionStatus.NOT_REPORTED:
+        errors["status"] = "Choose the action's status: an update reports one."
     try:
         percent = _parse_percent(percent_complete)
     except ValidationError as error:

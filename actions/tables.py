@@ -10,7 +10,7 @@ from django.db.models import F, QuerySet
 from django.utils import dateformat
 from django.utils.safestring import mark_safe
 
-from actions.models import Action, ActionStatus
+from actions.models import Action, ActionStatus, percent_label
 from plans.tables import NUMERIC, ListTable, detail_link, status_tag
 
 
@@ -27,7 +27,8 @@ class ActionTable(ListTable):
     # Rendered even when empty: a plan may only say "Ongoing" or "April 2018".
     due_date = tables.Column("Due", empty_values=())
     status = tables.Column("Status")
-    percent_complete = tables.Column("% complete", attrs=NUMERIC)
+    # Rendered even when empty: "not reported" on the page, an empty cell in exports.
+    percent_complete = tables.Column("% complete", attrs=NUMERIC, empty_values=())
     overdue = tables.Column("Overdue", accessor="pk", orderable=False)
 
     class Meta(ListTable.Meta):
@@ -70,10 +71,10 @@ class ActionTable(ListTable):
     def value_status(self, record: Action) -> str:
         return ActionStatus(record.status).label
 
-    def render_percent_complete(self, value: int) -> str:
-        return f"{value}%"
+    def render_percent_complete(self, value: int | None) -> str:
+        return percent_label(value)
 
-    def value_percent_complete(self, value: int) -> int:
+    def value_percent_complete(self, value: int | None) -> int | None:
         return value
 
     def render_overdue(self, record: Action) -> str:

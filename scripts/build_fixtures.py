@@ -33,8 +33,9 @@ TRANSCRIBED_AT = "2026-11-23T00:00:00Z"
 
 MEDWAY, BROMSGROVE, MAIDSTONE = 1, 2, 3
 
-# Statuses and horizons as stored (see actions.models.ActionStatus / Horizon).
-NOT_STARTED, ON_TRACK = "not_started", "on_track"
+# Statuses and horizons as stored (see actions.models.ActionStatus / Horizon). Where a document
+# states no status the action is "not reported", and no document states a % complete (None).
+NOT_REPORTED, ON_TRACK = "not_reported", "on_track"
 SHORT, MEDIUM, LONG = "short", "medium", "long"
 
 _BULLET = re.compile(r"^\s*(?:[-•·◆]\s*)+")
@@ -181,8 +182,8 @@ class Fixture:
             "horizon": kw.pop("horizon", ""),
             "tranche": kw.pop("tranche", ""),
             "priority": kw.pop("priority", None),
-            "status": kw.pop("status", NOT_STARTED),
-            "percent_complete": 0,
+            "status": kw.pop("status", NOT_REPORTED),
+            "percent_complete": None,
             "order": order,
             "version": 1,
             "created_at": TRANSCRIBED_AT,
@@ -197,8 +198,8 @@ class Fixture:
             "date": date,
             "author": None,
             "author_name": kw.pop("author_name", ""),
-            "status": kw.pop("status", NOT_STARTED),
-            "percent_complete": 0,
+            "status": kw.pop("status", NOT_REPORTED),
+            "percent_complete": None,
             "commentary": commentary,
             "created_at": TRANSCRIBED_AT,
         }

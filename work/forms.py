@@ -10,7 +10,17 @@ from actions.models import ActionStatus
 class ActionUpdateForm(forms.Form):
     """Status, % complete and a commentary: one short form per update."""
 
-    status = forms.ChoiceField(choices=ActionStatus.choices, label="Status")
+    # An update reports a status, so "Not reported" is not one to choose; an action that has
+    # none yet starts on "Choose a status".
+    status = forms.ChoiceField(
+        choices=[("", "Choose a status")]
+        + [c for c in ActionStatus.choices if c[0] != ActionStatus.NOT_REPORTED],
+        label="Status",
+        error_messages={
+            "required": "Choose a status.",
+            "invalid_choice": "Choose a status from the list.",
+        },
+    )
     percent_complete = forms.IntegerField(
         label="% complete",
         min_value=0,
@@ -34,6 +44,9 @@ class ActionUpdateForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Nothing reported yet: the officer chooses a status and types a figure, none offered.
+        if self.initial.get("status") == ActionStatus.NOT_REPORTED:
+            self.initial["status"] = ""
         self.fields["version"].error_messages["required"] = (
             "This form is out of date: reload the page and try again."
         )

@@ -153,7 +153,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             else:
                 messages.success(request, f"Update saved: {action.get_status_display()}, "
-                                 f"{action.percent_complete}% complete.")
+                                 f"{action.progress_phrase}.")
                 return redirect(action)
     elif can_edit:
         form = ActionUpdateForm(
