@@ -28,6 +28,7 @@ from kpis.reports import (
     quarters_with_data,
     sparkline,
 )
+from plans.audit import audit_trail
 from plans.models import Council, Membership
 from plans.reports import council_plans, savings_report
 from risks.reports import risk_report
@@ -160,11 +161,17 @@ class KpiDetailView(CouncilMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         kpi = get_object_or_404(
-            KPI.objects.filter(council=self.council).select_related(
-                "council", "theme", "plan", "owner_user"
-            ),
+            KPI.objects.visible_to(self.request.user)
+            .filter(council=self.council)
+            .select_related("council", "theme", "plan", "owner_user"),
             pk=self.kwargs["pk"],
         )
         history = kpi_history(kpi)
-        context.update(kpi=kpi, history=history, chart=sparkline(history))
+        context.update(
+            kpi=kpi,
+            history=history,
+            chart=sparkline(history),
+            audit=audit_trail(kpi.history.all()),
+            audit_id="kpi-changes",
+        )
         return context

@@ -33,8 +33,8 @@ from kpis.services import (
     return_rows,
     submit_return,
 )
+from plans.audit import audit_trail
 from plans.models import Council
-from work.audit import audit_trail
 from work.forms import ActionUpdateForm
 
 

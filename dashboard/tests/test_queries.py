@@ -30,7 +30,7 @@ DASHBOARD_QUERY_LIST = [
     "each action's latest update (prefetch)",
 ]
 COUNCIL_HOME_QUERIES = 5  # session, user, council, quarters with data, plans
-KPI_PAGE_QUERIES = 5  # session, user, council, the KPI, its values
+KPI_PAGE_QUERIES = 6  # session, user, council, the KPI, its values, its change history
 
 
 def populate(council, n: int) -> KPI:

@@ -280,3 +280,22 @@ def test_navigation_names_the_council_and_its_pages(client, medway):
     assert 'aria-current="true"' in html  # Dashboard is the current section
     assert 'class="govuk-skip-link"' in html
     assert 'nonce="' in html.split('src="/static/js/app.js"')[1].split(">")[0]
+
+
+def test_kpi_page_shows_who_changed_the_measure(client, db):
+    from plans.models import Role
+    from tests.factories import make_council, make_kpi, make_user
+
+    council = make_council("Medway Council", slug="medway")
+    admin = make_user("perf-team", council, Role.ADMIN, first_name="Pat", last_name="Ng")
+    kpi = make_kpi(council, code="CS2", name="Stage 2 complaints")
+    kpi._history_user = admin
+    kpi.definition = "Responses within 15 working days"
+    kpi.save()
+    client.force_login(admin)
+    page = client.get(
+        reverse("kpi-detail", kwargs={"council": "medway", "pk": kpi.pk})
+    ).content.decode()
+    assert "Change history" in page
+    assert "Pat Ng" in page
+    assert "Responses within 15 working days" in page.split("Change history")[1]
