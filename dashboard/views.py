@@ -26,6 +26,7 @@ from kpis.reports import (
     kpi_history,
     quarterly_report,
     quarters_with_data,
+    reporting_quarters,
     sparkline,
 )
 from plans.audit import audit_trail
@@ -103,15 +104,17 @@ class CouncilHomeView(CouncilMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        quarters = quarters_with_data(self.council)
-        latest = quarters[0] if quarters else Quarter.for_date(today())
+        plans = council_plans(self.council)
+        with_data = quarters_with_data(self.council)
+        quarters = reporting_quarters(with_data, plans, today())
+        latest = quarters[0]
         context.update(
-            plans=council_plans(self.council),
-            quarters=quarters or [latest],
+            plans=plans,
+            quarters=quarters,
             selected_quarter=latest,
             latest_url=dashboard_url(self.council, latest),
             quarter_error=self.quarter_error,
-            has_data=bool(quarters),
+            has_data=bool(with_data),
         )
         return context
 

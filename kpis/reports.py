@@ -8,6 +8,7 @@ number of queries however many measures and values a council has.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -16,10 +17,10 @@ from operator import or_
 
 from django.db.models import F, Q
 
-from core.periods import Quarter, previous_period
+from core.periods import FinancialYear, Quarter, previous_period
 from core.rag import Rag, Trend, long_trend, short_trend
 from kpis.models import KPI, KpiValue
-from plans.models import Council, Theme
+from plans.models import Council, Plan, Theme
 
 #: Order of the status counts, worst first (as the report's key reads).
 STATUS_ORDER: tuple[Rag, ...] = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.DATA, Rag.NA)
@@ -222,10 +223,26 @@ def quarters_with_data(council: Council) -> list[Quarter]:
     return [Quarter.from_index(year * 4 + number - 1) for year, number in pairs]
 
 
-def default_quarter(council: Council, today: date) -> Quarter:
-    """The latest quarter with data for the council, else the quarter containing ``today``."""
-    quarters = quarters_with_data(council)
-    return quarters[0] if quarters else Quarter.for_date(today)
+def reporting_quarters(
+    with_data: Sequence[Quarter], plans: Sequence[Plan], today: date
+) -> list[Quarter]:
+    """The quarters a reader can pick for a council's dashboard, newest first.
+
+    ``with_data`` (from quarters_with_data) if any; a council with no KPI values yet gets the
+    quarters its plans cover up to today (Maidstone's 2012-15 plan: Q4 2014/15 first), else
+    today's quarter.
+    """
+    if with_data:
+        return list(with_data)
+    current = Quarter.for_date(today)
+    covered = {
+        quarter
+        for plan in plans
+        for year in range(plan.start_year, plan.end_year + 1)
+        for quarter in FinancialYear(year).quarters()
+        if quarter <= current
+    }
+    return sorted(covered, reverse=True) or [current]
 
 
 # --- A single measure's history -------------------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 
 from core.periods import FinancialYear, Quarter
 from core.rag import Polarity, Rag, Trend
-from kpis.reports import default_quarter, kpi_history, quarterly_report, sparkline
+from kpis.reports import kpi_history, quarterly_report, reporting_quarters, sparkline
 from tests.factories import make_council, make_kpi, make_plan, make_theme, make_value
 
 pytestmark = pytest.mark.django_db
@@ -112,12 +112,33 @@ def test_other_councils_values_are_not_reported(medway):
     assert len(quarterly_report(medway, Q3_2020).rows) == 3
 
 
-def test_default_quarter_is_latest_with_data(medway):
+def test_reporting_quarters_are_those_with_data_newest_first(medway):
     import datetime
 
-    assert default_quarter(medway, datetime.date(2024, 5, 1)) == Q3_2020
-    empty = make_council()
-    assert default_quarter(empty, datetime.date(2024, 5, 1)) == Quarter(FinancialYear(2024), 1)
+    from kpis.reports import quarters_with_data
+
+    with_data = quarters_with_data(medway)
+    assert with_data[0] == Q3_2020
+    assert reporting_quarters(with_data, [], datetime.date(2024, 5, 1)) == with_data
+
+
+def test_without_data_the_plans_periods_are_offered_up_to_today():
+    import datetime
+
+    council = make_council()
+    plan = make_plan(council, start_year=2012, end_year=2014)
+    quarters = reporting_quarters([], [plan], datetime.date(2026, 11, 23))
+    assert quarters[0] == Quarter(FinancialYear(2014), 4)
+    assert quarters[-1] == Quarter(FinancialYear(2012), 1)
+    assert len(quarters) == 12
+    # A plan running now offers nothing after today's quarter.
+    current = make_plan(council, start_year=2026, end_year=2027)
+    assert reporting_quarters([], [current], datetime.date(2026, 11, 23))[0] == Quarter(
+        FinancialYear(2026), 3
+    )
+    assert reporting_quarters([], [], datetime.date(2024, 5, 1)) == [
+        Quarter(FinancialYear(2024), 1)
+    ]
 
 
 def test_history_and_sparkline(medway):
