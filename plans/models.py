@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from core.periods import FinancialYear
 from core.rag import DEFAULT_TOLERANCE
 from core.risk import RiskMatrix
+from core.savings import SavingsProgress, savings_progress
 from plans.querysets import CouncilScopedQuerySet
 
 FINANCIAL_YEAR_CHOICES = [(year, str(FinancialYear(year))) for year in range(2000, 2051)]
@@ -271,6 +273,12 @@ class SavingsTarget(models.Model):
     @property
     def years(self) -> list[FinancialYear]:
         return [FinancialYear(y) for y in range(self.start_year, self.end_year + 1)]
+
+    def progress(self, today: datetime.date) -> SavingsProgress:
+        """Achieved and identified against target at ``today``; amounts not reported stay None."""
+        return savings_progress(
+            self.target_amount, self.identified_amount, self.achieved_amount, self.years, today
+        )
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from core.periods import FinancialYear
-from core.savings import SavingsProgress, savings_progress
+from core.savings import SavingsProgress
 from plans.models import Council, Plan, SavingsTarget
 
 
@@ -24,22 +24,13 @@ def savings_report(
     """The council's savings lines with progress at ``today``.
 
     With ``year``, only the lines whose period includes that financial year.
-    Missing identified/achieved amounts count as nothing identified/achieved yet.
+    Identified or achieved amounts not reported stay unknown (None), never £0.
     """
     targets = SavingsTarget.objects.filter(council=council).select_related("plan", "theme")
     if year is not None:
         targets = targets.filter(start_year__lte=year.start_year, end_year__gte=year.start_year)
     return [
-        SavingsRow(
-            target,
-            savings_progress(
-                target.target_amount,
-                target.identified_amount or 0,
-                target.achieved_amount or 0,
-                target.years,
-                today,
-            ),
-        )
+        SavingsRow(target, target.progress(today))
         for target in targets.order_by("start_year", "title")
     ]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import django_tables2 as tables
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from core.savings import savings_progress
+from core.formatting import format_money
 from plans.models import SavingsTarget
 
 #: Column attributes for right-aligned numbers (GOV.UK numeric cells).
@@ -20,18 +20,6 @@ NUMERIC: dict[str, dict[str, str]] = {
     "th": {"class": "govuk-table__header govuk-table__header--numeric"},
     "td": {"class": "govuk-table__cell govuk-table__cell--numeric"},
 }
-
-
-def format_money(value: Decimal | int | None) -> str:
-    """£1,234,567 for whole pounds, £1,234.50 otherwise; "" for no amount."""
-    if value is None:
-        return ""
-    amount = Decimal(value)
-    sign = "-" if amount < 0 else ""
-    amount = abs(amount)
-    if amount == amount.to_integral_value():
-        return f"{sign}£{amount:,.0f}"
-    return f"{sign}£{amount.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
 
 
 #: GOV.UK tag colour for each RAG or status colour (amber is GOV.UK's orange).
@@ -98,7 +86,7 @@ class MoneyColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value: Decimal) -> str:
-        return format_money(value)
+        return format_money(value, empty="")
 
     def value(self, value: Decimal | None) -> Decimal | None:
         return value
@@ -111,8 +99,8 @@ class SavingsTable(ListTable):
     plan = tables.Column("Plan", accessor="plan__title", order_by=("plan__title",))
     period = tables.Column("Period", accessor="period", order_by=("start_year", "end_year"))
     target_amount = MoneyColumn("Target")
-    identified_amount = MoneyColumn("Identified")
-    achieved_amount = MoneyColumn("Achieved")
+    identified_amount = MoneyColumn("Identified", default="not reported")
+    achieved_amount = MoneyColumn("Achieved", default="not reported")
     percent_achieved = tables.Column(
         "% achieved", accessor="pk", orderable=False, attrs=NUMERIC
     )
@@ -130,24 +118,16 @@ class SavingsTable(ListTable):
             "percent_achieved",
         )
 
-    def progress_of(self, record: SavingsTarget) -> Any:
-        return savings_progress(
-            record.target_amount,
-            record.identified_amount or 0,
-            record.achieved_amount or 0,
-            record.years,
-            self.today,
-        )
-
     def render_percent_achieved(self, record: SavingsTarget) -> str:
-        progress = self.progress_of(record)
+        progress = record.progress(self.today)
         if progress.target == 0:
             return ""
+        if progress.percent_achieved is None:
+            return "not reported"
         text = f"{progress.percent_achieved}%"
         if progress.at_risk:
             return format_html("{} {}", text, status_tag("At risk", "red"))
         return text
 
     def value_percent_achieved(self, record: SavingsTarget) -> int | None:
-        progress = self.progress_of(record)
-        return None if progress.target == 0 else progress.percent_achieved
+        return record.progress(self.today).percent_achieved

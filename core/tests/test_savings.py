@@ -65,7 +65,7 @@ def test_zero_target_never_at_risk() -> None:
     assert not progress.at_risk
     assert progress.achieved_ratio is None
     assert progress.identified_ratio is None
-    assert progress.percent_achieved == 0
+    assert progress.percent_achieved is None
     assert progress.expected_by_now == Decimal("0.00")
 
 
@@ -94,3 +94,15 @@ def test_no_years_is_an_error() -> None:
 def test_missing_amount_is_an_error() -> None:
     with pytest.raises(ValueError):
         savings_progress(None, 0, 0, FY2024, date(2024, 5, 1))  # type: ignore[arg-type]
+
+
+def test_amounts_not_reported_are_unknown_not_zero() -> None:
+    # Maidstone's "around £2.9m over the next three years": no amount identified or achieved
+    # is published, so none is claimed and the line is not judged at risk.
+    years = [FinancialYear(2012), FinancialYear(2013), FinancialYear(2014)]
+    progress = savings_progress(2_900_000, None, None, years, date(2015, 3, 31))
+    assert progress.identified is None and progress.achieved is None
+    assert progress.percent_achieved is None and progress.percent_identified is None
+    assert not progress.at_risk
+    known = savings_progress(2_900_000, None, 100, years, date(2015, 3, 31))
+    assert known.at_risk and known.percent_identified is None

@@ -13,6 +13,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from core.formatting import format_money
 from core.rag import Rag, Trend
 
 register = template.Library()
@@ -50,16 +51,7 @@ def _decimal(value) -> Decimal | None:
 @register.filter
 def money(value) -> str:
     """£5,000,000 for whole pounds, £1,234.50 otherwise; an en dash for nothing."""
-    amount = _decimal(value)
-    if amount is None:
-        return "–"
-    sign = "-" if amount < 0 else ""
-    amount = abs(amount)
-    if amount == amount.to_integral_value():
-        return f"{sign}£{intcomma(int(amount))}"
-    pence = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    pounds, _, fraction = f"{pence:f}".partition(".")
-    return f"{sign}£{intcomma(int(pounds))}.{fraction}"
+    return format_money(value)
 
 
 @register.filter

@@ -299,3 +299,29 @@ def test_kpi_page_shows_who_changed_the_measure(client, db):
     assert "Change history" in page
     assert "Pat Ng" in page
     assert "Responses within 15 working days" in page.split("Change history")[1]
+
+
+def test_savings_not_reported_are_not_shown_as_nothing_achieved(client, db):
+    from decimal import Decimal
+
+    from plans.models import Role
+    from tests.factories import make_council, make_plan, make_savings, make_user
+
+    council = make_council("Maidstone Borough Council", slug="maidstone")
+    plan = make_plan(council, start_year=2012, end_year=2014)
+    make_savings(
+        council,
+        plan=plan,
+        title="Save around £2.9m over the next three years",
+        start_year=2012,
+        end_year=2014,
+        target_amount=Decimal("2900000"),
+    )
+    client.force_login(make_user("cab", council, Role.CABINET))
+    page = client.get(
+        reverse("dashboard", kwargs={"council": "maidstone", "year": "2014-15", "quarter": "q4"})
+    ).content.decode()
+    savings = page.split("Save around £2.9m")[1].split("</tr>")[0]
+    assert "£2,900,000" in page
+    assert "not reported" in savings and "Not reported" in savings
+    assert "£0" not in savings and "At risk" not in savings

@@ -33,8 +33,10 @@ def test_savings_progress_and_year_filter(django_assert_num_queries):
     assert len(savings_report(council, datetime.date(2020, 12, 31))) == 2
 
 
-def test_missing_amounts_count_as_nothing_yet():
+def test_amounts_not_reported_are_not_claimed_as_nothing():
     council = make_council()
     make_savings(council, identified_amount=None, achieved_amount=None)
-    progress = savings_report(council, datetime.date(2020, 4, 1))[0].progress
-    assert progress.achieved == 0 and progress.percent_identified == 0
+    progress = savings_report(council, datetime.date(2021, 3, 1))[0].progress
+    assert progress.achieved is None and progress.percent_identified is None
+    # Eleven months into the year, but with nothing reported the line is not called at risk.
+    assert not progress.at_risk
