@@ -39,12 +39,35 @@ def neutralise_formula(value: Any) -> Any:
     return value
 
 
-class CouncilListView(LoginRequiredMixin, TemplateView):
+class CouncilMixin(LoginRequiredMixin):
+    """Finds the council in the URL among those the user may see; any other is a 404."""
+
+    request: HttpRequest
+    kwargs: dict[str, Any]
+    council: Council
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        my_role = Membership.objects.filter(council=OuterRef("pk"), user=request.user)
+        councils = Council.objects.visible_to(request.user).annotate(
+            my_role=Subquery(my_role.values("role")[:1])
+        )
+        self.council = get_object_or_404(councils, slug=kwargs["council"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context["council"] = self.council
+        return context
+
+
+class CouncilListView(CouncilMixin, TemplateView):
     """A filterable, sortable, exportable table of one council's objects.
 
     The council comes from the URL (``council`` slug) and must be visible to the user
-    (otherwise 404). Subclasses declare ``model``, ``filterset_class``, ``table_class``,
-    ``title`` and ``export_name``.
+    (otherwise 404, whatever the method). Subclasses declare ``model``, ``filterset_class``,
+    ``table_class``, ``title`` and ``export_name``.
     """
 
     model: type[Model]
@@ -61,19 +84,9 @@ class CouncilListView(LoginRequiredMixin, TemplateView):
     def get_today(self) -> datetime.date:
         return timezone.localdate()
 
-    def get_council(self) -> Council:
-        # my_role tells the council navigation in base.html which links to offer.
-        my_role = Membership.objects.filter(council=OuterRef("pk"), user=self.request.user)
-        councils = Council.objects.visible_to(self.request.user).annotate(
-            my_role=Subquery(my_role.values("role")[:1])
-        )
-        return get_object_or_404(councils, slug=self.kwargs["council"])
-
     def get_queryset(self) -> QuerySet:
         return (
-            self.model.objects.visible_to(self.request.user)
-            .for_councils([self.council])
-            .for_list()
+            self.model.objects.visible_to(self.request.user).for_councils([self.council]).for_list()
         )
 
     def get_filterset(self) -> CouncilFilterSet:
@@ -108,7 +121,6 @@ class CouncilListView(LoginRequiredMixin, TemplateView):
             table.paginate(page=table.paginator.num_pages or 1, per_page=self.paginate_by)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.council = self.get_council()
         self.today = self.get_today()
         self.filterset = self.get_filterset()
         rows = self.filterset.rows()
@@ -123,9 +135,7 @@ class CouncilListView(LoginRequiredMixin, TemplateView):
         return f"{self.council.slug}-{self.export_name}-{self.today.isoformat()}.{export_format}"
 
     def export(self, table: Table, export_format: str) -> HttpResponse:
-        exporter = TableExport(
-            export_format, table, dataset_kwargs={"title": self.title[:31]}
-        )
+        exporter = TableExport(export_format, table, dataset_kwargs={"title": self.title[:31]})
         dataset = exporter.dataset
         headers = dataset.headers
         rows = [tuple(neutralise_formula(cell) for cell in row) for row in dataset]

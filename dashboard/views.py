@@ -11,7 +11,6 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.views.generic import TemplateView
 from actions.reports import attention_report
 from core.periods import Quarter
 from core.rag import RAG_DESCRIPTIONS, Rag, Trend
+from dashboard.generic import CouncilMixin
 from kpis.models import KPI
 from kpis.reports import (
     kpi_history,
@@ -30,7 +30,7 @@ from kpis.reports import (
     sparkline,
 )
 from plans.audit import audit_trail
-from plans.models import Council, Membership
+from plans.models import Council
 from plans.reports import council_plans, savings_report
 from risks.reports import risk_report
 
@@ -49,29 +49,6 @@ def dashboard_url(council: Council, quarter: Quarter) -> str:
             "quarter": f"q{quarter.number}",
         },
     )
-
-
-class CouncilMixin(LoginRequiredMixin):
-    """Finds the council in the URL among those the user may see; any other is a 404."""
-
-    request: HttpRequest
-    kwargs: dict[str, Any]
-    council: Council
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        my_role = Membership.objects.filter(council=OuterRef("pk"), user=request.user)
-        councils = Council.objects.visible_to(request.user).annotate(
-            my_role=Subquery(my_role.values("role")[:1])
-        )
-        self.council = get_object_or_404(councils, slug=kwargs["council"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)  # type: ignore[misc]
-        context["council"] = self.council
-        return context
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

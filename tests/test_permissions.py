@@ -70,9 +70,7 @@ def _kind(anonymous, outsider, members_get, cabinet_post, writer_post) -> Kind:
 
 
 # Pages of one council that only display: 404 outside the council; POST is refused.
-# (A read-only page may refuse an outsider's POST with 405 before looking at the council:
-# the answer is the same whether or not the council exists, so it reveals nothing.)
-COUNCIL_READ = _kind(("login", "login"), (404, {404, 405}), 200, 405, 405)
+COUNCIL_READ = _kind(("login", "login"), (404, 404), 200, 405, 405)
 # Pages of one council with a form: cabinet members read but their writes are 403.
 COUNCIL_WRITE = _kind(("login", "login"), (404, 404), 200, 403, "ok")
 # Signed-in pages of one's own (not tied to a council).
