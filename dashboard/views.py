@@ -116,11 +116,16 @@ class DashboardView(CouncilMixin, TemplateView):
         quarters = quarters_with_data(self.council)
         if quarter not in quarters:
             quarters = sorted([*quarters, quarter], reverse=True)
+        report = quarterly_report(self.council, quarter)
+        risks = risk_report(self.council)
         context.update(
             quarter=quarter,
             as_of=as_of,
-            report=quarterly_report(self.council, quarter),
-            risks=risk_report(self.council),
+            report=report,
+            # Each priority's measures, then the strategic risks pertaining to it (as Medway's
+            # report prints them).
+            sections=[(group, risks.for_theme(group.theme)) for group in report.groups],
+            risks=risks,
             savings=savings_report(self.council, as_of, quarter.year),
             actions=attention_report(self.council, as_of),
             quarters=quarters,

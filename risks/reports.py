@@ -1,11 +1,12 @@
 """The strategic risks a cabinet reads: each risk's residual score in words, and a heat map.
 
-Computed once here (one query) and only displayed by the dashboard.
+Computed once here (two queries: the risks, and which themes each pertains to) and only
+displayed by the dashboard.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.risk import RiskScore, impact_levels, likelihood_levels, parse_score
 from plans.models import Council
@@ -60,6 +61,12 @@ class HeatMap:
 class RiskReport:
     rows: list[RiskRow]
     heat_map: HeatMap
+    #: Theme pk -> the open risks pertaining to that theme or priority, by reference.
+    by_theme: dict[int, list[RiskRow]] = field(default_factory=dict)
+
+    def for_theme(self, theme) -> list[RiskRow]:
+        """The risks pertaining to a theme (none for measures without a theme)."""
+        return self.by_theme.get(theme.pk, []) if theme is not None else []
 
 
 def _band(likelihood_rank: int, impact_rank: int, max_l: int, max_i: int) -> str:
@@ -111,4 +118,18 @@ def risk_report(council: Council) -> RiskReport:
         ]
         grid.append((likelihood, cells))
     unscored = sum(1 for row in rows if row.score is None)
-    return RiskReport(rows, HeatMap(impacts, grid, unscored))
+    return RiskReport(rows, HeatMap(impacts, grid, unscored), _by_theme(rows))
+
+
+def _by_theme(rows: list[RiskRow]) -> dict[int, list[RiskRow]]:
+    """Group the rows by the themes their risks pertain to, in one query."""
+    row_of = {row.risk.pk: row for row in rows}
+    links = RiskRegisterEntry.themes.through.objects.filter(
+        riskregisterentry_id__in=row_of
+    ).values_list("theme_id", "riskregisterentry_id")
+    grouped: dict[int, list[RiskRow]] = {}
+    for theme_id, risk_id in links:
+        grouped.setdefault(theme_id, []).append(row_of[risk_id])
+    for theme_rows in grouped.values():
+        theme_rows.sort(key=lambda row: row.risk.reference)
+    return grouped

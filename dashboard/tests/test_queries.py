@@ -25,6 +25,7 @@ DASHBOARD_QUERY_LIST = [
     "KPIs with theme and plan",
     "their values for this quarter and the four before",
     "open risks",
+    "the themes each risk pertains to",
     "savings targets covering the year",
     "actions off track or overdue",
     "each action's latest update (prefetch)",

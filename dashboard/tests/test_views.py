@@ -325,3 +325,33 @@ def test_savings_not_reported_are_not_shown_as_nothing_achieved(client, db):
     assert "£2,900,000" in page
     assert "not reported" in savings and "Not reported" in savings
     assert "£0" not in savings and "At risk" not in savings
+
+
+def test_each_priority_names_the_strategic_risks_pertaining_to_it(client, db):
+    from plans.models import Role
+    from tests.factories import (
+        make_council,
+        make_kpi,
+        make_plan,
+        make_risk,
+        make_theme,
+        make_user,
+        make_value,
+    )
+
+    council = make_council("Medway Council", slug="medway")
+    plan = make_plan(council)
+    value = make_theme(plan, number=1, title="Giving value for money")
+    digital = make_theme(plan, number=2, title="Digital innovation")
+    make_value(make_kpi(council, theme=value, code="CS1"), 2020, 3, "88.0", 80)
+    make_value(make_kpi(council, theme=digital, code="DIGI"), 2020, 3, "5", 4)
+    make_risk(council, reference="SR03B", title="Finances", residual_score="AI").themes.add(value)
+    client.force_login(make_user("cab", council, Role.CABINET))
+    page = client.get(
+        reverse("dashboard", kwargs={"council": "medway", "year": "2020-21", "quarter": "q3"})
+    ).content.decode()
+    value_section = page[page.index("Giving value for money") : page.index("Digital innovation")]
+    assert "Strategic risks pertaining to Giving value for money" in value_section
+    assert "SR03B Finances (AI)" in value_section
+    digital_section = page.split("Digital innovation")[1].split('id="comparison"')[0]
+    assert "Strategic risks pertaining to" not in digital_section

@@ -5,7 +5,7 @@ import pytest
 from core.risk import RiskMatrix
 from risks.models import RiskStatus
 from risks.reports import risk_report
-from tests.factories import make_council, make_risk
+from tests.factories import make_council, make_plan, make_risk, make_theme
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def test_medway_scores_in_words_and_heat_map_counts(django_assert_num_queries):
     make_risk(council, reference="SR46", residual_score="BII")
     make_risk(council, reference="SR49", residual_score="BII")
     make_risk(council, reference="SR99", residual_score="", status=RiskStatus.CLOSED)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         report = risk_report(council)
     assert [r.risk.reference for r in report.rows] == ["SR03B", "SR46", "SR49"]
     assert report.rows[0].score.description == "L – very high, I – catastrophic"
@@ -41,3 +41,19 @@ def test_five_by_five_matrix_and_bad_scores_do_not_break_the_report():
     assert report.heat_map.unscored == 1
     bad = next(r for r in report.rows if r.score is None)
     assert "not a score" in bad.problem
+
+
+def test_risks_are_grouped_by_the_priorities_they_pertain_to():
+    council = make_council("Medway Council")
+    plan = make_plan(council)
+    value, digital = make_theme(plan, title="Giving value for money"), make_theme(plan)
+    finances = make_risk(council, reference="SR03B", title="Finances", residual_score="AI")
+    cyber = make_risk(council, reference="SR37", title="Cyber Security", residual_score="CI")
+    finances.themes.add(value)
+    cyber.themes.add(value, digital)
+    make_risk(council, reference="SR02", residual_score="DII")  # pertains to no priority
+    report = risk_report(council)
+    assert [row.risk.reference for row in report.for_theme(value)] == ["SR03B", "SR37"]
+    assert [row.risk.reference for row in report.for_theme(digital)] == ["SR37"]
+    assert report.for_theme(None) == []
+    assert len(report.rows) == 3
