@@ -57,6 +57,23 @@ def test_production_settings_use_secure_cookies_and_hsts():
     assert result.stdout.split() == ["True"] * 5, result.stderr
 
 
+def test_the_web_server_refuses_to_start_without_a_secret_key():
+    env = production_env()
+    del env["SECRET_KEY"]
+    served = subprocess.run([sys.executable, "-c", "import councilplans.wsgi"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert served.returncode != 0
+    assert "Set SECRET_KEY" in served.stderr
+    # manage.py still runs (makemigrations, migrate) with a stand-in key that the deploy
+    # check names as insecure.
+    checked = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert checked.returncode != 0
+    assert "security.W009" in checked.stdout + checked.stderr
+
+
 @pytest.mark.django_db
 def test_pages_send_a_nonce_based_csp_without_unsafe_inline(client):
     response = client.get(reverse("login"))
