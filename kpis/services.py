@@ -14,10 +14,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 
 from core.periods import Quarter
-from core.rag import Rag, rag_status
+from core.rag import Rag
 from kpis.models import KPI, Frequency, KpiValue
 from plans.models import Council
 
@@ -30,8 +30,7 @@ def format_number(value: Decimal | None) -> str:
     """A stored number as an officer would type it: 88.0000 → "88", 68.4000 → "68.4"."""
     if value is None:
         return ""
-    text = f"{value.normalize():f}"
-    return text
+    return f"{value.normalize():f}"
 
 
 def parse_number(text: str) -> Decimal | None:
@@ -71,14 +70,12 @@ class ReturnRow:
 
     @property
     def rag(self) -> Rag:
-        actual = self.value.actual if self.value is not None else None
-        return rag_status(
-            actual,
-            self.target,
-            self.kpi.polarity,
-            tolerance=self.kpi.tolerance,
-            data_only=self.kpi.data_only,
-        )
+        """The RAG this quarter's value gets against its (possibly carried) target."""
+        if self.value is None:
+            return Rag.NA
+        # KpiValue.rag holds the rule (polarity, tolerance, data-only); the target may be
+        # one carried forward, so ask an unsaved copy rather than the stored row.
+        return KpiValue(kpi=self.kpi, actual=self.value.actual, target=self.target).rag
 
 
 def returnable_kpis(user: Any, council: Council) -> Any:
@@ -104,23 +101,27 @@ def _rows_for(kpis: list[KPI], quarter: Quarter) -> list[ReturnRow]:
         Q(financial_year=year, quarter=number)
         | Q(financial_year=previous.year.start_year, quarter=previous.number)
     ).select_related("entered_by")
+    by_pk = {kpi.pk: kpi for kpi in kpis}
     current: dict[int, KpiValue] = {}
     before: dict[int, KpiValue] = {}
     for value in values:
+        value.kpi = by_pk[value.kpi_id]  # so value.rag needs no query of its own
         (current if value.quarter == number and value.financial_year == year else before)[
             value.kpi_id
         ] = value
     # Targets change year to year; until one is set for this quarter, the latest earlier
-    # target stands (newest first, so the first seen per measure wins).
-    carried: dict[int, Decimal] = {}
-    earlier = (
-        KpiValue.objects.filter(kpi__in=kpis, target__isnull=False, month=0, quarter__gte=1)
+    # target stands: one row per measure, however long its history.
+    latest_earlier_target = (
+        KpiValue.objects.filter(kpi=OuterRef("pk"), target__isnull=False, month=0, quarter__gte=1)
         .filter(Q(financial_year__lt=year) | Q(financial_year=year, quarter__lt=number))
-        .order_by("kpi_id", "-financial_year", "-quarter")
-        .values_list("kpi_id", "target")
+        .order_by("-financial_year", "-quarter")
+        .values("target")[:1]
     )
-    for kpi_id, target in earlier:
-        carried.setdefault(kpi_id, target)
+    carried: dict[int, Decimal | None] = dict(
+        KPI.objects.filter(pk__in=by_pk)
+        .annotate(carried=Subquery(latest_earlier_target))
+        .values_list("pk", "carried")
+    )
     rows = []
     for kpi in kpis:
         value = current.get(kpi.pk)

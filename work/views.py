@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from actions.models import CLOSED_STATUSES, Action, ActionUpdate
 from actions.services import ActionConflict, record_update
 from core.periods import Quarter
-from core.rag import Rag, rag_status
+from core.rag import Rag
 from kpis.models import KPI, Frequency, KpiValue
 from kpis.services import (
     CellConflict,
@@ -198,13 +198,7 @@ class ReturnCell:
 
     @property
     def previous_rag(self) -> Rag | None:
-        previous = self.row.previous
-        if previous is None:
-            return None
-        kpi = self.row.kpi
-        return rag_status(
-            previous.actual, previous.target, kpi.polarity, kpi.tolerance, kpi.data_only
-        )
+        return self.row.previous.rag if self.row.previous is not None else None
 
     @property
     def message(self) -> str:
