@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from core.formatting import format_money
+from core.formatting import colour_tag, format_money
 from plans.models import SavingsTarget
 
 #: Column attributes for right-aligned numbers (GOV.UK numeric cells).
@@ -22,22 +22,9 @@ NUMERIC: dict[str, dict[str, str]] = {
 }
 
 
-#: GOV.UK tag colour for each RAG or status colour (amber is GOV.UK's orange).
-_TAG_COLOURS = {"green": "green", "amber": "orange", "red": "red", "data": "blue", "na": "grey",
-                "blue": "blue", "grey": "grey"}
-
-
 def status_tag(word: str, colour: str) -> SafeString:
-    """A status word in a coloured GOV.UK tag; the word is always there, the colour only helps.
-
-    ``colour`` is a RAG value ("green", "amber", "red", "data", "na") or a status colour.
-    """
-    return format_html(
-        '<strong class="govuk-tag govuk-tag--{} rag rag--{}">{}</strong>',
-        _TAG_COLOURS.get(colour, "grey"),
-        colour,
-        word,
-    )
+    """A status word in a coloured tag (core.formatting.colour_tag)."""
+    return colour_tag(word, colour)
 
 
 def detail_link(url_name: str, kwargs: dict, text: str) -> str:
@@ -101,9 +88,7 @@ class SavingsTable(ListTable):
     target_amount = MoneyColumn("Target")
     identified_amount = MoneyColumn("Identified", default="not reported")
     achieved_amount = MoneyColumn("Achieved", default="not reported")
-    percent_achieved = tables.Column(
-        "% achieved", accessor="pk", orderable=False, attrs=NUMERIC
-    )
+    percent_achieved = tables.Column("% achieved", accessor="pk", orderable=False, attrs=NUMERIC)
 
     class Meta(ListTable.Meta):
         model = SavingsTarget

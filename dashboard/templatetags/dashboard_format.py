@@ -13,7 +13,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from core.formatting import format_money
+from core.formatting import colour_tag, format_money
 from core.rag import Rag, Trend
 
 register = template.Library()
@@ -22,21 +22,6 @@ _PUBLISHED_MARK = mark_safe(  # a constant: nothing from the data goes into it
     '<sup class="app-published" title="as published">*'
     '<span class="govuk-visually-hidden"> as published</span></sup>'
 )
-
-_RAG_TAGS = {
-    Rag.GREEN: "govuk-tag--green",
-    Rag.AMBER: "govuk-tag--orange",
-    Rag.RED: "govuk-tag--red",
-    Rag.DATA: "govuk-tag--blue",
-    Rag.NA: "govuk-tag--grey",
-}
-_ACTION_TAGS = {
-    "green": "govuk-tag--green",
-    "amber": "govuk-tag--orange",
-    "red": "govuk-tag--red",
-    "blue": "govuk-tag--blue",
-    "grey": "govuk-tag--grey",
-}
 
 
 def _decimal(value) -> Decimal | None:
@@ -101,12 +86,7 @@ def target_measure(value, unit: str = "") -> str:
 def rag_tag(status: Rag | str) -> SafeString:
     """A coloured badge that always carries its word ("Red")."""
     rag = Rag(status)
-    return format_html(
-        '<strong class="govuk-tag app-rag {} {}">{}</strong>',
-        _RAG_TAGS[rag],
-        rag.css_class,
-        rag.label,
-    )
+    return colour_tag(rag.label, rag.value, rag.description)
 
 
 @register.simple_tag
@@ -132,8 +112,4 @@ def action_status_tag(status) -> SafeString:
     from actions.models import ActionStatus
 
     action_status = ActionStatus(status)
-    return format_html(
-        '<strong class="govuk-tag {}">{}</strong>',
-        _ACTION_TAGS.get(action_status.colour, "govuk-tag--grey"),
-        action_status.label,
-    )
+    return colour_tag(action_status.label, action_status.colour)

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from actions.models import ActionStatus
+from core.formatting import colour_tag
 from core.rag import Rag
 
 register = template.Library()
@@ -40,39 +41,17 @@ def govuk_widget(bound_field: forms.BoundField, extra: str = "") -> SafeString:
     return bound_field.as_widget(attrs=attrs)
 
 
-_TAG_MODIFIERS = {
-    "green": "govuk-tag--green",
-    "amber": "govuk-tag--yellow",
-    "red": "govuk-tag--red",
-    "blue": "govuk-tag--blue",
-    "grey": "govuk-tag--grey",
-    "data": "govuk-tag--blue",
-    "na": "govuk-tag--grey",
-}
-
-
 @register.simple_tag
 def rag_tag(rag: Rag | str | None) -> SafeString:
     """A RAG status as a coloured tag that always carries its word (never colour alone)."""
     if rag is None:
         return format_html('<span class="govuk-hint">–</span>')
     rag = Rag(rag)
-    return format_html(
-        '<strong class="govuk-tag {} rag {}" title="{}">{}</strong>',
-        _TAG_MODIFIERS[rag.value],
-        rag.css_class,
-        rag.description,
-        rag.label,
-    )
+    return colour_tag(rag.label, rag.value, rag.description)
 
 
 @register.simple_tag
 def status_tag(action_or_status: Any) -> SafeString:
     """An action status as a tag with its label, coloured as councils report it."""
     status = ActionStatus(getattr(action_or_status, "status", action_or_status))
-    return format_html(
-        '<strong class="govuk-tag {} action-status action-status--{}">{}</strong>',
-        _TAG_MODIFIERS.get(status.colour, "govuk-tag--grey"),
-        status.value.replace("_", "-"),
-        status.label,
-    )
+    return colour_tag(status.label, status.colour)
