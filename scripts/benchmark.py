@@ -24,13 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "councilplans.settings")
-os.environ.setdefault("DEBUG", "False")
-os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
-os.environ.setdefault("STATIC_MANIFEST", "False")
-os.environ.setdefault("FAST_PASSWORD_HASHER", "True")
 os.environ.setdefault("AXES_ENABLED", "False")
+import councilplans.testenv  # noqa: E402, F401  (the test suite's settings environment)
+
 _tmp = tempfile.TemporaryDirectory()
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{_tmp.name}/bench.sqlite3")
 
