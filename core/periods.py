@@ -231,6 +231,11 @@ class Quarter:
         return f"{self.year.slug}/q{self.number}"
 
     @property
+    def url_kwargs(self) -> dict[str, str]:
+        """The URL's parts, {"year": "2020-21", "quarter": "q3"} (read by from_slug)."""
+        return {"year": self.year.slug, "quarter": f"q{self.number}"}
+
+    @property
     def months(self) -> tuple[int, int, int]:
         """The three calendar months of the quarter (Q1 → (4, 5, 6), Q4 → (1, 2, 3))."""
         first = (FIRST_MONTH - 1 + (self.number - 1) * 3) % 12 + 1

@@ -41,14 +41,7 @@ def today() -> datetime.date:
 
 
 def dashboard_url(council: Council, quarter: Quarter) -> str:
-    return reverse(
-        "dashboard",
-        kwargs={
-            "council": council.slug,
-            "year": quarter.year.slug,
-            "quarter": f"q{quarter.number}",
-        },
-    )
+    return reverse("dashboard", kwargs={"council": council.slug, **quarter.url_kwargs})
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

@@ -99,14 +99,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 
 def _return_url(council: Council, quarter: Quarter) -> str:
-    return reverse(
-        "kpi-return",
-        kwargs={
-            "council": council.slug,
-            "year": quarter.year.slug,
-            "quarter": f"q{quarter.number}",
-        },
-    )
+    return reverse("kpi-return", kwargs={"council": council.slug, **quarter.url_kwargs})
 
 
 @login_required

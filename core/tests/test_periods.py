@@ -356,3 +356,11 @@ def test_previous_period(period, expected):
     from core.periods import previous_period
 
     assert previous_period(*period) == expected
+
+
+def test_url_kwargs_round_trip():
+    from core.periods import FinancialYear, Quarter
+
+    q3 = Quarter(FinancialYear(2020), 3)
+    assert q3.url_kwargs == {"year": "2020-21", "quarter": "q3"}
+    assert Quarter.from_slug(**{"year_slug": "2020-21", "q_slug": "q3"}) == q3
