@@ -20,6 +20,7 @@ from django.utils import timezone
 from core.periods import FinancialYear, Quarter, quarter_of_month
 from core.rag import Rag
 from kpis.models import KPI, Frequency, KpiValue
+from kpis.reports import value_standing_for_quarter
 from plans.filters import ANY, CouncilFilterSet, search_filter, text_choices, year_choices
 
 QUARTER_CHOICES = [(str(n), f"Q{n}") for n in range(1, 5)]
@@ -54,10 +55,7 @@ def value_for_quarter(kpi: KPI, values: Iterable[KpiValue], quarter: int) -> Kpi
             for v in values
             if (v.quarter or v.month) and _effective_quarter(v.quarter, v.month) == quarter
         ]
-    if not candidates:
-        return None
-    quarterly = [v for v in candidates if v.month == 0]
-    return quarterly[0] if quarterly else max(candidates, key=lambda v: v.sort_key)
+    return value_standing_for_quarter(candidates)
 
 
 @dataclass

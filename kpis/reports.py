@@ -125,8 +125,9 @@ def _quarter_filter(quarters: list[Quarter]) -> Q:
     return reduce(or_, (Q(financial_year=q.year.start_year, quarter=q.number) for q in quarters))
 
 
-def _pick(values: list[KpiValue]) -> KpiValue | None:
-    """The value that stands for a quarter: the quarterly one, else the quarter's last month."""
+def value_standing_for_quarter(values: list[KpiValue]) -> KpiValue | None:
+    """Of one measure's values in a quarter, the one that stands for the quarter: the
+    quarterly value, else the quarter's last month."""
     if not values:
         return None
     quarterly = [v for v in values if v.month == 0]
@@ -185,7 +186,7 @@ def quarterly_report(council: Council, quarter: Quarter) -> QuarterlyReport:
     index: dict[int | None, ThemeGroup] = {}
     for kpi in kpis:
         held = by_kpi.get(kpi.pk, {})
-        picked = {q: _pick(held.get(q, [])) for q in quarters}
+        picked = {q: value_standing_for_quarter(held.get(q, [])) for q in quarters}
         current = picked[quarter]
         previous = picked[quarter.previous()]
         actual = current.actual if current else None
