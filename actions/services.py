@@ -15,9 +15,7 @@ from actions.models import CLOSED_STATUSES, Action, ActionStatus, ActionUpdate
 @transaction.atomic
 def sync_current_state(action: Action) -> Action:
     """Make the action's status and % complete those of its latest update (if any)."""
-    latest = (
-        ActionUpdate.objects.filter(action=action).order_by("-date", "-created_at", "-pk").first()
-    )
+    latest = ActionUpdate.objects.filter(action=action).first()  # Meta ordering: newest first
     if latest is not None and (
         action.status != latest.status or action.percent_complete != latest.percent_complete
     ):
@@ -143,8 +141,8 @@ def _conflict(pk: int, expected_version: int) -> ActionConflict:
     # Each saved update moved the version on by one, so these are the ones added meanwhile.
     missed = max(1, min(current.version - expected_version, 5))
     updates = list(
-        ActionUpdate.objects.filter(action=current)
-        .select_related("author")
-        .order_by("-date", "-created_at", "-pk")[:missed]
+        ActionUpdate.objects.filter(action=current).select_related("author")[
+            :missed
+        ]  # newest first (Meta ordering)
     )
     return ActionConflict(action=current, expected_version=expected_version, updates=updates)

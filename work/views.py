@@ -163,7 +163,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "can_edit": can_edit,
         "conflict": conflict,
-        "updates": updates.order_by("-date", "-created_at", "-pk"),
+        "updates": updates,  # newest first (Meta ordering)
         "overdue": action.is_overdue(timezone.localdate()),
         "audit": audit_trail(action.history.all()),
     }
