@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
@@ -21,7 +22,7 @@ class AuditChange:
     """One field's change: its label, and the old and new values as a reader sees them."""
 
     label: str
-    old: str
+    old: str | None  # None: the record states the value without a known earlier one
     new: str
 
 
@@ -46,7 +47,34 @@ def _display(model_field: models.Field, value: Any, related: dict) -> str:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"  # 68.4000 reads as 68.4
     return str(value)
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name).capitalize()
+
+
+def _stated_fields(model: type[models.Model]) -> list[models.Field]:
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in SKIPPED_FIELDS and not f.primary_key
+    ]
+
+
+def _stated_values(model: type[models.Model], record: Any, related: dict) -> list[AuditChange]:
+    """The non-empty values a history record holds, as "label: value" lines."""
+    return [
+        AuditChange(
+            label=_label(model, f.name),
+            old=None,
+            new=_display(f, getattr(record, f.attname), related),
+        )
+        for f in _stated_fields(model)
+        if getattr(record, f.attname) not in (None, "")
+    ]
 
 
 def audit_trail(history: models.QuerySet) -> list[AuditEntry]:
@@ -63,6 +91,9 @@ def audit_trail(history: models.QuerySet) -> list[AuditEntry]:
 
     # Resolve changed foreign keys in one query per related model.
     wanted: dict[type, set] = defaultdict(set)
+    for f in _stated_fields(model):
+        if isinstance(f, models.ForeignKey) and getattr(records[0], f.attname) is not None:
+            wanted[f.related_model].add(getattr(records[0], f.attname))
     for delta in deltas:
         for change in delta.changes if delta else []:
             model_field = model._meta.get_field(change.field)
@@ -80,18 +111,20 @@ def audit_trail(history: models.QuerySet) -> list[AuditEntry]:
     for record, delta in zip(records, deltas, strict=True):
         user = record.history_user
         who = (user.get_full_name() or user.get_username()) if user else "System or import"
-        changes = []
-        for change in delta.changes if delta else []:
-            if change.field in SKIPPED_FIELDS:
-                continue
-            model_field = model._meta.get_field(change.field)
-            changes.append(
+        if delta is None:
+            # The first record (a creation, or the first change of a row loaded without
+            # history): say what it held, not an empty "what changed".
+            changes = _stated_values(model, record, related)
+        else:
+            changes = [
                 AuditChange(
-                    label=str(model_field.verbose_name).capitalize(),
-                    old=_display(model_field, change.old, related),
-                    new=_display(model_field, change.new, related),
+                    label=_label(model, change.field),
+                    old=_display(model._meta.get_field(change.field), change.old, related),
+                    new=_display(model._meta.get_field(change.field), change.new, related),
                 )
-            )
+                for change in delta.changes
+                if change.field not in SKIPPED_FIELDS
+            ]
         if delta is not None and not changes and record.history_type == "~":
             continue  # a save that changed nothing a reader would see
         entries.append(
