@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import Action
+from plans.admin_people import PeopleAdminMixin
 from plans.models import (
     Council,
     Membership,
@@ -130,12 +131,22 @@ class CouncilAdmin(CouncilScopedAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(CouncilScopedAdmin):
-    list_display = ["user", "council", "role", "job_title"]
+class MembershipAdmin(PeopleAdminMixin, CouncilScopedAdmin):
+    list_display = ["user", "email", "council", "role", "job_title", "active"]
     list_filter = ["council", "role"]
-    search_fields = ["user__username", "user__first_name", "user__last_name", "job_title"]
+    search_fields = [
+        "user__username", "user__first_name", "user__last_name", "user__email", "job_title"
+    ]
     autocomplete_fields = ["council"]
     list_select_related = ["user", "council"]
+
+    @admin.display(description="email", ordering="user__email")
+    def email(self, obj: Membership) -> str:
+        return obj.user.email
+
+    @admin.display(description="can sign in", boolean=True, ordering="user__is_active")
+    def active(self, obj: Membership) -> bool:
+        return obj.user.is_active
 
 
 class ThemeInline(CouncilScopedInline):
