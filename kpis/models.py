@@ -14,17 +14,9 @@ from simple_history.models import HistoricalRecords
 
 from core.periods import period_label, period_sort_key, quarter_of_month
 from core.rag import Polarity, Rag, Trend, rag_status
+from core.units import Unit, unit_error
 from plans.models import FINANCIAL_YEAR_CHOICES, Council, Plan, Theme
 from plans.querysets import CouncilScopedQuerySet
-
-
-class Unit(models.TextChoices):
-    PERCENT = "percent", "%"
-    COUNT = "count", "Count"
-    POUNDS = "pounds", "£"
-    DAYS = "days", "Days"
-    RATIO = "ratio", "Ratio"
-    OTHER = "other", "Other"
 
 
 class Frequency(models.TextChoices):
@@ -235,5 +227,8 @@ class KpiValue(models.Model):
                 self.quarter = quarter_of_month(self.month)
         if self.kpi_id and self.kpi.data_only and self.target is not None:
             errors["target"] = "A data-only measure has no target."
+        for name in ("actual", "target"):
+            if self.kpi_id and (problem := unit_error(self.kpi.unit, getattr(self, name))):
+                errors.setdefault(name, problem)
         if errors:
             raise ValidationError(errors)

@@ -1,8 +1,9 @@
 """The quarterly return: officers enter a quarter's values for the measures they own.
 
-All cells are checked first (numbers, permission); only when every cell is valid are they
-written, in one transaction. A cell that someone else changed since the page was loaded is
-a conflict: nothing is saved and the officer is shown what changed.
+All cells the officer typed into are checked first (numbers, units, permission); only when
+every one is valid are they written, in one transaction. A typed-into cell that someone else
+changed or removed since the page was loaded is a conflict: nothing is saved and the officer
+is shown what changed. Cells the officer did not touch are never written.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Q, Subquery
+from django.utils.text import Truncator
 
 from core.periods import Quarter
 from core.rag import Rag
+from core.units import strip_unit_symbol, unit_error
 from kpis.models import KPI, Frequency, KpiValue
 from plans.models import Council
 
@@ -33,26 +36,35 @@ def format_number(value: Decimal | None) -> str:
     return f"{value.normalize():f}"
 
 
-def parse_number(text: str) -> Decimal | None:
-    """Parse what an officer typed in a cell; "" means no value.
+def parse_number(text: str, unit: str) -> Decimal | None:
+    """Parse what an officer typed in a cell of a measure in ``unit``; "" means no value.
 
-    Accepts "88", "88.0", "1,234.5", "88%", "£1,200" and "-3". Raises ``ValueError`` with a
-    message fit to show beside the cell.
+    Accepts "88", "88.0", "1,234.5" and "-3", "88%" for a % measure and "£1,200" for a £ one.
+    Raises ``ValueError`` with a message fit to show beside the cell, also for a value the
+    unit cannot take (a % outside 0-100, a negative count: ``core.units.unit_error``).
     """
-    cleaned = (text or "").strip().replace(",", "").replace("£", "").removesuffix("%").strip()
+    typed = (text or "").strip()
+    cleaned = strip_unit_symbol(typed.replace(",", ""), unit)
     if not cleaned:
         return None
     try:
         number = Decimal(cleaned)
     except InvalidOperation:
-        raise ValueError(f"Enter a number, like 88.0 (not “{text.strip()}”)") from None
+        raise ValueError(f"Enter a number, like 88.0 (not “{typed}”)") from None
     if not number.is_finite():
-        raise ValueError(f"Enter a number, like 88.0 (not “{text.strip()}”)")
+        raise ValueError(f"Enter a number, like 88.0 (not “{typed}”)")
     if abs(number) >= MAX_ABS:
         raise ValueError("Enter a number smaller than 1,000,000,000,000")
     if number != number.quantize(PLACES):
         raise ValueError("Enter a number with at most 4 decimal places, like 88.25")
+    if problem := unit_error(unit, number):
+        raise ValueError(problem)
     return number.quantize(PLACES)
+
+
+def clean_text(text: str | None) -> str:
+    """Commentary as stored and compared: browsers send line breaks as CRLF."""
+    return (text or "").replace("\r\n", "\n").strip()
 
 
 @dataclass
@@ -62,11 +74,21 @@ class ReturnRow:
     kpi: KPI
     value: KpiValue | None  # this quarter's stored value, if any
     previous: KpiValue | None  # last quarter's value
-    target: Decimal | None  # this quarter's target (carried forward when not yet set)
+    target: Decimal | None  # this quarter's target, or the one carried forward
+    carried_from: Quarter | None = None  # the earlier quarter whose target stands, if carried
 
     @property
     def version(self) -> int | None:
         return self.value.version if self.value is not None else None
+
+    @property
+    def actual_text(self) -> str:
+        """The stored value as the input shows it ("" for none)."""
+        return format_number(self.value.actual) if self.value is not None else ""
+
+    @property
+    def commentary(self) -> str:
+        return self.value.commentary if self.value is not None else ""
 
     @property
     def rag(self) -> Rag:
@@ -110,39 +132,56 @@ def _rows_for(kpis: list[KPI], quarter: Quarter) -> list[ReturnRow]:
             value.kpi_id
         ] = value
     # Targets change year to year; until one is set for this quarter, the latest earlier
-    # target stands: one row per measure, however long its history.
-    latest_earlier_target = (
+    # target stands (shown, never stored): one row per measure, however long its history.
+    latest_earlier = (
         KpiValue.objects.filter(kpi=OuterRef("pk"), target__isnull=False, month=0, quarter__gte=1)
         .filter(Q(financial_year__lt=year) | Q(financial_year=year, quarter__lt=number))
         .order_by("-financial_year", "-quarter")
-        .values("target")[:1]
+        .annotate(index=F("financial_year") * 4 + F("quarter") - 1)  # Quarter.index
     )
-    carried: dict[int, Decimal | None] = dict(
-        KPI.objects.filter(pk__in=by_pk)
-        .annotate(carried=Subquery(latest_earlier_target))
-        .values_list("pk", "carried")
-    )
+    carried = {
+        pk: (target, index)
+        for pk, target, index in KPI.objects.filter(pk__in=by_pk)
+        .annotate(
+            carried=Subquery(latest_earlier.values("target")[:1]),
+            carried_index=Subquery(latest_earlier.values("index")[:1]),
+        )
+        .values_list("pk", "carried", "carried_index")
+    }
     rows = []
     for kpi in kpis:
         value = current.get(kpi.pk)
-        if kpi.data_only:
-            target = None
-        elif value is not None and value.target is not None:
-            target = value.target
-        else:
-            target = carried.get(kpi.pk)
-        rows.append(ReturnRow(kpi=kpi, value=value, previous=before.get(kpi.pk), target=target))
+        row = ReturnRow(kpi=kpi, value=value, previous=before.get(kpi.pk), target=None)
+        if not kpi.data_only and value is not None and value.target is not None:
+            row.target = value.target
+        elif not kpi.data_only and carried[kpi.pk][0] is not None:
+            target, index = carried[kpi.pk]
+            row.target, row.carried_from = target, Quarter.from_index(index)
+        rows.append(row)
     return rows
 
 
 @dataclass
 class ReturnEntry:
-    """What the officer submitted for one measure."""
+    """What the officer submitted for one measure, and what the page showed them."""
 
     kpi_id: int
     actual: str = ""
     commentary: str = ""
     version: int | None = None  # the version the page was loaded with; None if no value yet
+    # The cell as the page showed it; None when not known, and the cell counts as typed into.
+    shown_actual: str | None = None
+    shown_commentary: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        """Whether the officer typed into this cell. An untouched cell is never written."""
+        if self.shown_actual is None or self.shown_commentary is None:
+            return True
+        return (self.actual.strip(), clean_text(self.commentary)) != (
+            self.shown_actual.strip(),
+            clean_text(self.shown_commentary),
+        )
 
 
 class ReturnInvalid(Exception):
@@ -155,18 +194,25 @@ class ReturnInvalid(Exception):
 
 @dataclass
 class CellConflict:
-    """A cell someone else saved after the page was loaded."""
+    """A cell someone else saved (or removed) after the page was loaded."""
 
     kpi: KPI
-    value: KpiValue  # as it is now
+    value: KpiValue | None  # as it is now; None if it was removed
 
     @property
     def message(self) -> str:
+        if self.value is None:
+            return (
+                "Someone removed this value while you were editing. Your value was not saved; "
+                "check it and save again to enter it."
+            )
         who = self.value.entered_by
         name = (who.get_full_name() or who.get_username()) if who else "Someone"
         now = format_number(self.value.actual) or "no value"
+        words = Truncator(self.value.commentary).chars(120)
+        said = f" with the commentary “{words}”" if words else ""
         return (
-            f"{name} saved {now} here while you were editing. Your value was not saved; "
+            f"{name} saved {now} here{said} while you were editing. Your value was not saved; "
             "check it and save again to replace theirs."
         )
 
@@ -186,22 +232,24 @@ def submit_return(
 ) -> list[KpiValue]:
     """Save a quarterly return: all cells or none.
 
+    Only cells the officer typed into (``ReturnEntry.changed``) are checked and written.
     Raises ``PermissionDenied`` if an entry is for a measure the user may not enter,
-    ``ReturnInvalid`` if any cell is not a number (nothing is saved) and ``ReturnConflict``
-    if any cell was changed by someone else since ``entry.version`` (nothing is saved).
-    Returns the values written (unchanged cells are left alone).
+    ``ReturnInvalid`` if any cell is not a value its unit can take (nothing is saved) and
+    ``ReturnConflict`` if any cell was changed or removed by someone else since
+    ``entry.version`` (nothing is saved). Returns the values written.
     """
     entries = list(entries)
     kpis = {kpi.pk: kpi for kpi in returnable_kpis(user, council)}
     if any(entry.kpi_id not in kpis for entry in entries):
         raise PermissionDenied("You cannot enter values for one of these measures.")
+    entries = [entry for entry in entries if entry.changed]
     rows = {row.kpi.pk: row for row in _rows_for(list(kpis.values()), quarter)}
 
     errors: dict[int, str] = {}
     parsed: dict[int, Decimal | None] = {}
     for entry in entries:
         try:
-            parsed[entry.kpi_id] = parse_number(entry.actual)
+            parsed[entry.kpi_id] = parse_number(entry.actual, kpis[entry.kpi_id].unit)
         except ValueError as error:
             errors[entry.kpi_id] = str(error)
     if errors:
@@ -212,7 +260,7 @@ def submit_return(
     with transaction.atomic():
         for entry in entries:
             row = rows[entry.kpi_id]
-            actual, commentary = parsed[entry.kpi_id], (entry.commentary or "").strip()
+            actual, commentary = parsed[entry.kpi_id], clean_text(entry.commentary)
             value = _save_cell(user, quarter, row, entry, actual, commentary, conflicts)
             if value is not None:
                 saved.append(value)
@@ -230,12 +278,21 @@ def _save_cell(
     commentary: str,
     conflicts: dict[int, CellConflict],
 ) -> KpiValue | None:
-    kpi = row.kpi
+    """Write one cell the officer typed into, or record why it conflicts.
+
+    The target is never written here: a carried-forward target is only shown, and a target
+    an administrator set (or blanked) for the period stays as they left it.
+    """
+    kpi, current = row.kpi, row.value
     period = {"kpi": kpi, "financial_year": quarter.year.start_year, "quarter": quarter.number}
-    if entry.version is None:
-        if actual is None and not commentary:
-            return None  # an empty cell stays empty
-        value = KpiValue(**period, month=0, actual=actual, target=row.target)
+    if current is None and actual is None and not commentary:
+        return None  # an empty cell stays empty (or was removed meanwhile: the same)
+    if current is not None and current.actual == actual and clean_text(
+        current.commentary
+    ) == commentary:
+        return None  # already as the officer wants it, whoever saved it
+    if current is None and entry.version is None:
+        value = KpiValue(**period, month=0, actual=actual)
         value.commentary, value.entered_by, value._history_user = commentary, user, user
         try:
             with transaction.atomic():  # a savepoint, so the return can go on to list all
@@ -245,14 +302,10 @@ def _save_cell(
             conflicts[kpi.pk] = CellConflict(kpi, _current(period))
             return None
         return value
-
-    current = row.value
     if current is None or current.version != entry.version:
-        existing = _current(period)
-        if existing is not None:
-            conflicts[kpi.pk] = CellConflict(kpi, existing)
-        return None
-    if current.actual == actual and current.commentary == commentary:
+        # Entered, changed or removed by someone else since the page was loaded (or a
+        # version that never was): theirs stands until the officer has seen it.
+        conflicts[kpi.pk] = CellConflict(kpi, current)
         return None
     claimed = KpiValue.objects.filter(pk=current.pk, version=entry.version).update(
         version=F("version") + 1
@@ -262,12 +315,10 @@ def _save_cell(
         return None
     current.refresh_from_db()
     current.actual, current.commentary, current.entered_by = actual, commentary, user
-    if current.target is None and row.target is not None and not kpi.data_only:
-        current.target = row.target
     current._history_user = user
-    current.save()
+    current.save(update_fields=["actual", "commentary", "entered_by", "entered_at"])
     return current
 
 
-def _current(period: dict[str, Any]) -> KpiValue:
-    return KpiValue.objects.select_related("entered_by").get(**period, month=0)
+def _current(period: dict[str, Any]) -> KpiValue | None:
+    return KpiValue.objects.select_related("entered_by").filter(**period, month=0).first()

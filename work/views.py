@@ -22,6 +22,7 @@ from actions.models import CLOSED_STATUSES, Action, ActionUpdate
 from actions.services import ActionConflict, record_update
 from core.periods import Quarter
 from core.rag import Rag
+from core.units import Unit
 from kpis.models import KPI, Frequency, KpiValue
 from kpis.services import (
     CellConflict,
@@ -29,7 +30,6 @@ from kpis.services import (
     ReturnEntry,
     ReturnInvalid,
     ReturnRow,
-    format_number,
     return_rows,
     submit_return,
 )
@@ -172,18 +172,34 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @dataclass
 class ReturnCell:
-    """A return row as the page shows it: the stored data plus what the user typed."""
+    """A return row as the page shows it: the stored data plus what the user typed.
+
+    ``shown_actual`` and ``shown_commentary`` go back with the form (with ``version``), so a
+    save can tell the cells the officer typed into from those they left alone.
+    """
 
     row: ReturnRow
     actual: str
     commentary: str
     version: int | None
+    shown_actual: str
+    shown_commentary: str
     error: str = ""
     conflict: CellConflict | None = None
+
+    @classmethod
+    def stored(cls, row: ReturnRow) -> ReturnCell:
+        """The cell as it is stored now."""
+        return cls(row, row.actual_text, row.commentary, row.version, row.actual_text,
+                   row.commentary)
 
     @property
     def kpi(self) -> KPI:
         return self.row.kpi
+
+    @property
+    def unit(self) -> Unit:
+        return Unit(self.kpi.unit)
 
     @property
     def rag(self) -> Rag:
@@ -197,12 +213,47 @@ class ReturnCell:
     def message(self) -> str:
         return self.error or (self.conflict.message if self.conflict else "")
 
+    @property
+    def commentary_rows(self) -> int:
+        """Enough lines to show the commentary (about 80 characters a line), 3 to 10."""
+        lines = sum(len(line) // 80 + 1 for line in self.commentary.splitlines())
+        return min(max(lines + 1, 3), 10)
+
 
 def _parse_version(text: str | None) -> int | None:
     try:
         return int(text) if text else None
-    except ValueError:
+    except ValueError:  # not a number (or absurdly long): as if the page showed no value
         return None
+
+
+def _cells_after_refusal(
+    rows: list[ReturnRow],
+    posted: dict[int, ReturnEntry],
+    errors: dict[int, str],
+    conflicts: dict[int, CellConflict],
+) -> list[ReturnCell]:
+    """The return again after nothing was saved, from ``rows`` as stored now.
+
+    What the officer typed stays. A cell they left alone shows what is stored now (someone
+    may have saved it meanwhile), so saving again never brings back an old value. A typed
+    cell keeps the version it was typed against, unless it is a conflict the officer is now
+    shown: then it takes the current version, and saving again knowingly replaces theirs.
+    """
+    cells = []
+    for row in rows:
+        cell = ReturnCell.stored(row)
+        entry = posted.get(row.kpi.pk)
+        if entry is not None and entry.changed:
+            cell.actual, cell.commentary = entry.actual, entry.commentary
+            cell.error = errors.get(row.kpi.pk, "")
+            cell.conflict = conflicts.get(row.kpi.pk)
+            if cell.conflict is None:
+                cell.version = entry.version
+                cell.shown_actual = entry.shown_actual or ""
+                cell.shown_commentary = entry.shown_commentary or ""
+        cells.append(cell)
+    return cells
 
 
 @login_required
@@ -215,46 +266,34 @@ def kpi_return(request: HttpRequest, council: str, year: str, quarter: str) -> H
         raise Http404("No such quarter.") from None
     council_obj = get_object_or_404(Council.objects.visible_to(request.user), slug=council)
     rows = return_rows(request.user, council_obj, period)
-    cells = [
-        ReturnCell(
-            row=row,
-            actual=format_number(row.value.actual) if row.value else "",
-            commentary=row.value.commentary if row.value else "",
-            version=row.version,
-        )
-        for row in rows
-    ]
+    cells = [ReturnCell.stored(row) for row in rows]
     status = 200
     if request.method == "POST":
         if not rows:
             raise PermissionDenied("You cannot enter values for this council.")
+        post = request.POST
         posted = {
-            row.kpi.pk: ReturnEntry(
-                kpi_id=row.kpi.pk,
-                actual=request.POST.get(f"actual-{row.kpi.pk}", ""),
-                commentary=request.POST.get(f"commentary-{row.kpi.pk}", ""),
-                version=_parse_version(request.POST.get(f"version-{row.kpi.pk}")),
+            pk: ReturnEntry(
+                kpi_id=pk,
+                actual=post.get(f"actual-{pk}", ""),
+                commentary=post.get(f"commentary-{pk}", ""),
+                version=_parse_version(post.get(f"version-{pk}")),
+                shown_actual=post.get(f"shown-actual-{pk}"),
+                shown_commentary=post.get(f"shown-commentary-{pk}"),
             )
-            for row in rows
-            if f"actual-{row.kpi.pk}" in request.POST
+            for pk in (row.kpi.pk for row in rows)
+            if f"actual-{pk}" in post
         }
         try:
             saved = submit_return(request.user, council_obj, period, posted.values())
         except (ReturnInvalid, ReturnConflict) as problem:
             status = 200 if isinstance(problem, ReturnInvalid) else 409
-            errors = problem.errors if isinstance(problem, ReturnInvalid) else {}
-            conflicts = problem.conflicts if isinstance(problem, ReturnConflict) else {}
-            fresh = {row.kpi.pk: row for row in return_rows(request.user, council_obj, period)}
-            for cell in cells:
-                entry = posted.get(cell.kpi.pk)
-                cell.row = fresh.get(cell.kpi.pk, cell.row)
-                if entry is not None:  # keep exactly what was typed
-                    cell.actual, cell.commentary = entry.actual, entry.commentary
-                cell.version = cell.row.version if cell.kpi.pk in conflicts else (
-                    entry.version if entry is not None else cell.version
-                )
-                cell.error = errors.get(cell.kpi.pk, "")
-                cell.conflict = conflicts.get(cell.kpi.pk)
+            cells = _cells_after_refusal(
+                return_rows(request.user, council_obj, period),
+                posted,
+                problem.errors if isinstance(problem, ReturnInvalid) else {},
+                problem.conflicts if isinstance(problem, ReturnConflict) else {},
+            )
         else:
             if saved:
                 messages.success(

@@ -11,6 +11,7 @@ from django.db import connection
 
 from core.periods import FinancialYear, Quarter
 from core.rag import Polarity, Rag
+from core.units import Unit
 from kpis.models import KpiValue
 from kpis.services import (
     ReturnConflict,
@@ -38,24 +39,43 @@ def medway():
 
 
 @pytest.mark.parametrize(
-    ("typed", "expected"),
-    [("88", "88"), (" 88.0 ", "88.0"), ("1,234.5", "1234.5"), ("68.4%", "68.4"),
-     ("£1,200", "1200"), ("-3", "-3"), ("", None)],
+    ("typed", "unit", "expected"),
+    [("88", Unit.PERCENT, "88"), (" 88.0 ", Unit.PERCENT, "88.0"), ("68.4%", Unit.PERCENT, "68.4"),
+     ("1,234.5", Unit.COUNT, None), ("1,234", Unit.COUNT, "1234"), ("£1,200", Unit.POUNDS, "1200"),
+     ("-3", Unit.RATIO, "-3"), ("-£12.50", Unit.POUNDS, "-12.5"), ("", Unit.PERCENT, None)],
 )
-def test_numbers_are_read_as_officers_type_them(typed, expected):
-    result = parse_number(typed)
-    assert result == (None if expected is None else Decimal(expected))
+def test_numbers_are_read_as_officers_type_them(typed, unit, expected):
+    if typed and expected is None:
+        with pytest.raises(ValueError, match="whole number"):
+            parse_number(typed, unit)
+    else:
+        assert parse_number(typed, unit) == (None if expected is None else Decimal(expected))
 
 
 @pytest.mark.parametrize("typed", ["abc", "NaN", "inf", "1.2.3", "12,5abc"])
 def test_non_numbers_get_a_clear_message(typed):
     with pytest.raises(ValueError, match="Enter a number, like 88.0"):
-        parse_number(typed)
+        parse_number(typed, Unit.OTHER)
 
 
 def test_too_many_decimal_places_is_explained():
     with pytest.raises(ValueError, match="at most 4 decimal places"):
-        parse_number("1.23456")
+        parse_number("1.23456", Unit.RATIO)
+
+
+@pytest.mark.parametrize(
+    ("typed", "unit", "message"),
+    [("-5", Unit.PERCENT, "Enter a percentage from 0 to 100"),
+     ("250", Unit.PERCENT, "Enter a percentage from 0 to 100"),
+     ("£1,200", Unit.PERCENT, "This measure is a percentage, not an amount in pounds"),
+     ("88%", Unit.POUNDS, "This measure is an amount in pounds, not a percentage"),
+     ("-1", Unit.COUNT, "Enter a count as a whole number, 0 or more"),
+     ("-2", Unit.DAYS, "Enter a number of days, 0 or more"),
+     ("12.345", Unit.POUNDS, "Enter an amount in pounds and pence")],
+)
+def test_a_value_its_unit_cannot_take_is_explained(typed, unit, message):
+    with pytest.raises(ValueError, match=message):
+        parse_number(typed, unit)
 
 
 @pytest.mark.django_db
@@ -69,7 +89,7 @@ def test_rows_show_last_quarter_and_the_target_carried_forward(medway):
 
 
 @pytest.mark.django_db
-def test_a_return_saves_every_cell_with_its_rag(medway):
+def test_a_return_saves_every_cell_and_rates_it_against_the_carried_target(medway):
     council, officer, stage1, stage2 = medway
     saved = submit_return(officer, council, Q3, [
         ReturnEntry(stage1.pk, "88.0", "Good quarter"),
@@ -78,9 +98,14 @@ def test_a_return_saves_every_cell_with_its_rag(medway):
     assert len(saved) == 2
     v1 = KpiValue.objects.get(kpi=stage1, financial_year=2020, quarter=3)
     v2 = KpiValue.objects.get(kpi=stage2, financial_year=2020, quarter=3)
-    assert (v1.actual, v1.target, v1.rag, v1.entered_by) == (Decimal("88"), 80, Rag.GREEN, officer)
-    assert (v2.rag, v2.commentary) == (Rag.RED, "")
+    assert (v1.actual, v1.commentary, v1.entered_by) == (Decimal("88"), "Good quarter", officer)
+    assert v2.commentary == ""
     assert v1.history.get().history_user == officer
+    # Q2's targets are shown and rate the values on the return; they are not stored.
+    assert (v1.target, v2.target) == (None, None)
+    rows = {row.kpi: row for row in return_rows(officer, council, Q3)}
+    assert (rows[stage1].rag, rows[stage2].rag) == (Rag.GREEN, Rag.RED)
+    assert (rows[stage1].target, rows[stage1].carried_from) == (80, Q3.previous())
 
 
 @pytest.mark.django_db
@@ -119,9 +144,11 @@ def test_correcting_a_value_bumps_its_version_and_keeps_its_target(medway):
 @pytest.mark.django_db
 def test_a_lower_is_better_measure_is_rated_in_its_polarity(medway):
     council, officer, *_ = medway
-    days = make_kpi(council, code="DAYS", polarity=Polarity.LOWER, owner_user=officer)
+    days = make_kpi(council, code="DAYS", polarity=Polarity.LOWER, owner_user=officer,
+                    unit=Unit.DAYS)
     make_value(days, 2020, 2, 10, 12)
-    submit_return(officer, council, Q3, [ReturnEntry(days.pk, "13")])
+    make_value(days, 2020, 3, None, 12)
+    submit_return(officer, council, Q3, [ReturnEntry(days.pk, "13", "", 1)])
     assert KpiValue.objects.get(kpi=days, quarter=3).rag == Rag.RED
 
 
@@ -224,3 +251,136 @@ def test_concurrent_first_entries_on_postgresql_hit_the_unique_period(medway):
 
     assert sorted(outcomes) == ["conflict", "saved"]
     assert KpiValue.objects.filter(kpi=stage1, quarter=3).count() == 1
+
+
+def shown(value: KpiValue | None, typed: str, commentary: str = "") -> ReturnEntry:
+    """An entry as the return page posts it: typed input beside what the page showed."""
+    assert value is not None
+    return ReturnEntry(value.kpi_id, typed, commentary, value.version,
+                       shown_actual=f"{value.actual.normalize():f}" if value.actual else "",
+                       shown_commentary=value.commentary)
+
+
+@pytest.mark.django_db
+def test_a_cell_left_alone_is_not_written_even_if_someone_changed_it_meanwhile(medway):
+    council, officer, stage1, stage2 = medway
+    a = make_value(stage1, 2020, 3, 70, 80)
+    b = make_value(stage2, 2020, 3, 60, 75)
+    loaded_a, loaded_b = KpiValue.objects.get(pk=a.pk), KpiValue.objects.get(pk=b.pk)
+    admin = make_user("admin", council, Role.ADMIN, first_name="Ann", last_name="Lee")
+    submit_return(admin, council, Q3, [shown(a, "75"), shown(b, "65", "Recounted")])
+
+    # The officer typed into A only; B goes back exactly as their page showed it.
+    with pytest.raises(ReturnConflict) as conflict:
+        submit_return(officer, council, Q3, [
+            shown(loaded_a, "72"), shown(loaded_b, "60"),
+        ])
+    assert list(conflict.value.conflicts) == [stage1.pk]
+    b.refresh_from_db()
+    assert (b.actual, b.commentary, b.version) == (65, "Recounted", 2)
+
+    # Typed into B only: saved over nothing stale, and A (now theirs) is left alone.
+    saved = submit_return(officer, council, Q3, [shown(loaded_a, "70"), shown(b, "66")])
+    assert [value.kpi for value in saved] == [stage2]
+    a.refresh_from_db()
+    assert a.actual == 75
+
+
+@pytest.mark.django_db
+def test_typing_what_someone_else_saved_meanwhile_is_no_conflict(medway):
+    council, officer, stage1, _ = medway
+    a = make_value(stage1, 2020, 3, 70, 80)
+    loaded = KpiValue.objects.get(pk=a.pk)
+    submit_return(make_user("admin", council, Role.ADMIN), council, Q3, [shown(a, "75")])
+    assert submit_return(officer, council, Q3, [shown(loaded, "75")]) == []
+
+
+@pytest.mark.django_db
+def test_a_cell_removed_meanwhile_is_a_conflict_and_nothing_is_saved(medway):
+    council, officer, stage1, stage2 = medway
+    a = make_value(stage1, 2020, 3, 70, 80)
+    loaded = KpiValue.objects.get(pk=a.pk)
+    a.delete()
+    with pytest.raises(ReturnConflict) as conflict:
+        submit_return(officer, council, Q3, [shown(loaded, "72"), ReturnEntry(stage2.pk, "74")])
+    assert conflict.value.conflicts[stage1.pk].message.startswith(
+        "Someone removed this value while you were editing. Your value was not saved"
+    )
+    assert not KpiValue.objects.filter(quarter=3).exists()
+
+
+@pytest.mark.django_db
+def test_a_version_for_an_empty_cell_is_a_conflict_not_an_error(medway):
+    council, officer, stage1, _ = medway
+    with pytest.raises(ReturnConflict) as conflict:
+        submit_return(officer, council, Q3, [ReturnEntry(stage1.pk, "72", "", 7)])
+    assert "removed this value" in conflict.value.conflicts[stage1.pk].message
+    assert not KpiValue.objects.filter(quarter=3).exists()
+
+
+@pytest.mark.django_db
+def test_a_conflict_tells_what_commentary_the_other_person_saved(medway):
+    council, officer, stage1, _ = medway
+    a = make_value(stage1, 2020, 3, 70, 80)
+    loaded = KpiValue.objects.get(pk=a.pk)
+    admin = make_user("admin", council, Role.ADMIN, first_name="Ann", last_name="Lee")
+    submit_return(admin, council, Q3, [shown(a, "70", "Data corrected by audit")])
+    with pytest.raises(ReturnConflict) as conflict:
+        submit_return(officer, council, Q3, [shown(loaded, "71")])
+    assert conflict.value.conflicts[stage1.pk].message.startswith(
+        "Ann Lee saved 70 here with the commentary “Data corrected by audit” while you were"
+    )
+
+
+@pytest.mark.django_db
+def test_values_a_unit_cannot_take_are_refused_and_nothing_is_saved(medway):
+    council, officer, stage1, stage2 = medway
+    money = make_kpi(council, code="£", unit=Unit.POUNDS, owner_user=officer)
+    with pytest.raises(ReturnInvalid) as invalid:
+        submit_return(officer, council, Q3, [
+            ReturnEntry(stage1.pk, "-5"), ReturnEntry(stage2.pk, "£1,200"),
+            ReturnEntry(money.pk, "88%"),
+        ])
+    assert invalid.value.errors == {
+        stage1.pk: "Enter a percentage from 0 to 100",
+        stage2.pk: "This measure is a percentage, not an amount in pounds",
+        money.pk: "This measure is an amount in pounds, not a percentage",
+    }
+    assert not KpiValue.objects.filter(quarter=3).exists()
+
+
+@pytest.mark.django_db
+def test_an_untouched_cell_is_not_checked_against_its_unit(medway):
+    """A stored value from before the unit rule must not block the rest of the return."""
+    council, officer, stage1, stage2 = medway
+    old = make_value(stage1, 2020, 3, 250, 80)
+    saved = submit_return(officer, council, Q3, [shown(old, "250"), ReturnEntry(stage2.pk, "74")])
+    assert [value.kpi for value in saved] == [stage2]
+
+
+@pytest.mark.django_db
+def test_commentary_never_brings_back_a_target_an_administrator_blanked(medway):
+    council, officer, stage1, stage2 = medway
+    blanked = make_value(stage1, 2020, 3, 82, None)  # Q2's 80 no longer applies
+    submit_return(officer, council, Q3, [
+        shown(blanked, "82", "Steady"), ReturnEntry(stage2.pk, "", "Not yet counted"),
+    ])
+    blanked.refresh_from_db()
+    assert (blanked.commentary, blanked.target, blanked.version) == ("Steady", None, 2)
+    new = KpiValue.objects.get(kpi=stage2, quarter=3)
+    assert (new.actual, new.target, new.commentary) == (None, None, "Not yet counted")
+    rows = {row.kpi: row for row in return_rows(officer, council, Q3)}
+    assert (rows[stage1].target, rows[stage1].carried_from) == (80, Q3.previous())
+
+
+@pytest.mark.django_db
+def test_a_target_set_for_the_quarter_is_not_labelled_as_carried(medway):
+    council, officer, stage1, stage2 = medway
+    make_value(stage1, 2020, 3, None, 85)
+    older = make_kpi(council, code="OLD", owner_user=officer)
+    make_value(older, 2019, 4, 70, 72)
+    make_value(older, 2020, 1, 71, None)  # no target for Q1: Q4 2019/20's still stands
+    rows = {row.kpi: row for row in return_rows(officer, council, Q3)}
+    assert (rows[stage1].target, rows[stage1].carried_from) == (85, None)
+    assert (rows[stage2].target, rows[stage2].carried_from) == (75, Q3.previous())
+    assert (rows[older].target, str(rows[older].carried_from)) == (72, "Q4 2019/20")

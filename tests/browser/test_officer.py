@@ -10,6 +10,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from core.rag import Polarity
+from core.units import Unit
 from kpis.models import KpiValue
 from plans.models import Role
 from tests.factories import (
@@ -37,6 +39,9 @@ def medway():
                       owner_user=officer)
     make_value(stage2, 2020, 2, 70, 75)
     make_value(stage1, 2020, 2, 84, 80)
+    # The performance team has set Q3's targets; the officer enters the values.
+    make_value(stage2, 2020, 3, None, 75)
+    make_value(stage1, 2020, 3, None, 80)
     return {"council": council, "action": action, "stage1": stage1, "stage2": stage2}
 
 
@@ -74,7 +79,7 @@ def test_officer_updates_an_action_and_enters_a_return_then_cabinet_sees_the_rag
     expect(page.locator(f"#actual-{stage2.pk}-error")).to_contain_text("Enter a number")
     expect(page.get_by_label("Q3 2020/21 value for CS2")).to_have_value("abc")
     expect(page.get_by_label("Q3 2020/21 value for CS1")).to_have_value("88.0")
-    assert not KpiValue.objects.filter(quarter=3).exists()
+    assert not KpiValue.objects.filter(quarter=3, actual__isnull=False).exists()
     assert_accessible("return page with an error")
     screenshot("officer-return-error")
 
@@ -98,3 +103,76 @@ def test_officer_updates_an_action_and_enters_a_return_then_cabinet_sees_the_rag
     expect(page).to_have_url(re.compile(r"/medway/2020-21/q3/$"))
     assert_accessible("dashboard seen by the cabinet member")
     screenshot("cabinet-dashboard-after-return")
+
+
+@pytest.fixture
+def many_units(medway):
+    """A return with a measure of every kind an officer meets, long names and commentary."""
+    council = medway["council"]
+    officer = medway["stage1"].owner_user
+    rows = [
+        ("CT01", "Council tax collected in the year (percentage of the net collectable debit)",
+         Unit.PERCENT, Polarity.HIGHER, False, "86.3", "90"),
+        ("HB02", "Average days to process new housing benefit claims", Unit.DAYS,
+         Polarity.LOWER, False, "21", "20"),
+        ("LGSCO", "Referrals made to the Local Government and Social Care Ombudsman (LGSCO)",
+         Unit.COUNT, Polarity.HIGHER, True, "145", None),
+        ("SAV", "Savings delivered in the year against the medium term financial strategy",
+         Unit.POUNDS, Polarity.HIGHER, False, "1200000", "1500000"),
+    ]
+    kpis = {}
+    for code, name, unit, polarity, data_only, previous, target in rows:
+        kpi = make_kpi(council, code=code, name=name, unit=unit, polarity=polarity,
+                       data_only=data_only, owner_user=officer)
+        make_value(kpi, 2020, 2, previous, target,
+                   commentary="Collection is behind profile because of the pandemic; "
+                   "recovery action resumed in September and the gap is closing." * 2)
+        kpis[code] = kpi
+    return kpis
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)])
+def test_the_return_fits_the_screen_and_is_accessible(
+    page: Page, live_server, login, assert_accessible, screenshot, medway, many_units,
+    width, height,
+):
+    page.set_viewport_size({"width": width, "height": height})
+    login("officer")
+    page.goto(f"{live_server.url}/medway/2020-21/q3/return/")
+
+    def no_sideways_scroll() -> None:
+        assert page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        ), f"the return scrolls sideways at {width} px"
+
+    row = page.locator(f"#row-{many_units['CT01'].pk}")
+    expect(row).to_contain_text("86.3%")
+    expect(row).to_contain_text("carried from Q2 2020/21")
+    expect(page.locator(f"#row-{many_units['HB02'].pk}")).to_contain_text("Lower is better")
+    expect(page.locator(f"#row-{many_units['SAV'].pk}")).to_contain_text("£1,200,000")
+    # The unit sits in the input's box, on the same line as the input.
+    field = page.get_by_label("Q3 2020/21 value for CT01")
+    suffix = page.locator(f"#actual-{many_units['CT01'].pk} + .govuk-input__suffix")
+    expect(suffix).to_have_text("%")
+    assert abs(field.bounding_box()["y"] - suffix.bounding_box()["y"]) < 2
+    # Commentary boxes are wide: most of the page's width.
+    box = page.get_by_label("Commentary on CT01").bounding_box()
+    assert box["width"] > 0.8 * page.locator("main").bounding_box()["width"]
+    no_sideways_scroll()
+    assert_accessible(f"return page at {width} px")
+    screenshot(f"officer-return-{width}")
+
+    field.fill("250")
+    page.get_by_label("Q3 2020/21 value for SAV").fill("88%")
+    page.get_by_role("button", name="Save all values").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter a percentage from 0 to 100"
+    )
+    expect(page.locator(f"#actual-{many_units['SAV'].pk}-error")).to_contain_text(
+        "This measure is an amount in pounds, not a percentage"
+    )
+    expect(page.get_by_label("Q3 2020/21 value for CT01")).to_have_value("250")
+    assert not KpiValue.objects.filter(quarter=3, actual__isnull=False).exists()
+    no_sideways_scroll()
+    assert_accessible(f"return page with errors at {width} px")
+    screenshot(f"officer-return-errors-{width}")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 
 from actions.models import ActionStatus, ActionUpdate
+from core.rag import Polarity
+from core.units import Unit
 from kpis.models import KpiValue
 from plans.models import Role
 from tests.factories import (
@@ -143,12 +146,184 @@ def test_another_councils_action_is_not_found(client, medway):
     assert login(client, outsider).get(medway["action"].get_absolute_url()).status_code == 404
 
 
+class FormFields(HTMLParser):
+    """The fields a browser would submit from a page's form (inputs and textareas)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("name"):
+            self.fields[attrs["name"]] = attrs.get("value") or ""
+        elif tag == "textarea":
+            self._textarea = attrs["name"]
+            self.fields[self._textarea] = ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+
+
+def return_form(client) -> dict[str, str]:
+    """The return as the officer's browser would post it untouched."""
+    parser = FormFields()
+    parser.feed(client.get(RETURN_URL).content.decode())
+    return parser.fields
+
+
 def test_the_return_shows_last_quarter_and_target(client, medway):
     html = login(client, medway["officer"]).get(RETURN_URL).content.decode()
     assert "Quarterly return: Q3 2020/21" in html
     assert "Q2 2020/21" in html
-    assert re.search(r"70 %.*Red", html, re.S)  # last quarter's value with its RAG word
-    assert "75 %" in html  # this quarter's target, carried forward
+    assert re.search(r">70%</span>.*Red", html, re.S)  # last quarter's value with its RAG word
+    assert re.search(r">75%</span><span[^>]*>carried from Q2 2020/21<", html)
+
+
+def test_the_return_reads_well(client, medway):
+    council, officer = medway["council"], medway["officer"]
+    rate = make_kpi(council, code="RATE", name="Collection rate", owner_user=officer)
+    make_value(rate, 2020, 2, "86.3", 90)
+    make_value(rate, 2020, 3, "88.25", 90, commentary="Line one\nLine two")
+    visits = make_kpi(council, code="VIS", name="Visits", unit=Unit.COUNT, owner_user=officer,
+                      polarity=Polarity.LOWER)
+    make_value(visits, 2020, 2, 1450, 1400)
+    cost = make_kpi(council, code="COST", name="Cost", unit=Unit.POUNDS, owner_user=officer,
+                    data_only=True)
+    html = login(client, officer).get(RETURN_URL).content.decode()
+    assert ">86.3%<" in html and ">1,450<" in html and ">1,400<" in html  # not 86.3000 %
+    assert "86.3000" not in html and "Count" not in html
+    assert 'value="88.25"' in html
+    def row(kpi):
+        start = html.index(f'id="row-{kpi.pk}"')
+        return html[start:html.index("</tbody>", start)]
+
+    assert "Lower is better" in row(visits) and "Higher is better" not in row(visits)
+    assert "Higher is better" in row(rate)
+    assert "Data only" in row(cost) and "is better" not in row(cost)
+    # Units sit in the input's box: a suffix for %, a prefix for £; commentary in full.
+    assert re.search(rf'id="actual-{rate.pk}"[^>]*>\s*<div class="govuk-input__suffix"'
+                     r' aria-hidden="true">%</div>', html)
+    assert re.search(rf'<div class="govuk-input__prefix" aria-hidden="true">£</div>\s*'
+                     rf'<input[^>]*id="actual-{cost.pk}"', html)
+    assert re.search(rf'<textarea class="govuk-textarea[^"]*" id="commentary-{rate.pk}" '
+                     rf'name="commentary-{rate.pk}" rows="3">Line one\nLine two</textarea>', html)
+
+
+def test_a_conflict_reshows_current_values_in_cells_the_officer_left_alone(client, medway):
+    """A typed into, B left alone; meanwhile someone changed both A and B."""
+    council, officer, a_kpi = medway["council"], medway["officer"], medway["kpi"]
+    b_kpi = make_kpi(council, code="CS3", name="Stage 3", owner_user=officer)
+    a = make_value(a_kpi, 2020, 3, 60, 75)
+    b = make_value(b_kpi, 2020, 3, 50, 75, commentary="First count")
+    form = return_form(login(client, officer))
+
+    admin = make_user("admin", council, Role.ADMIN, first_name="Ann", last_name="Lee")
+    theirs = return_form(login(client, admin))
+    theirs.update({f"actual-{a_kpi.pk}": "74", f"actual-{b_kpi.pk}": "55",
+                   f"commentary-{b_kpi.pk}": "Recounted"})
+    assert client.post(RETURN_URL, theirs).status_code == 302
+
+    form[f"actual-{a_kpi.pk}"] = "73"
+    response = login(client, officer).post(RETURN_URL, form)
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Ann Lee saved 74 here while you were editing" in html
+    fields = FormFields()
+    fields.feed(html)
+    again = fields.fields
+    # A: my typing kept, with the fresh version, so saving again knowingly replaces theirs.
+    assert (again[f"actual-{a_kpi.pk}"], again[f"version-{a_kpi.pk}"]) == ("73", "2")
+    # B: theirs, current, and not a conflict.
+    assert (again[f"actual-{b_kpi.pk}"], again[f"commentary-{b_kpi.pk}"]) == ("55", "Recounted")
+    assert again[f"version-{b_kpi.pk}"] == "2"
+    assert html.count("while you were editing") == 2  # A's message, in the summary and beside
+
+    response = client.post(RETURN_URL, again, follow=True)
+    assert "Saved 1 value for Q3 2020/21." in response.content.decode()
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.actual, b.actual, b.commentary) == (73, 55, "Recounted")
+
+
+def test_a_typed_cell_keeps_its_version_when_another_cell_is_wrong(client, medway):
+    """After a refusal for a bad cell, a value saved meanwhile is still caught next time."""
+    council, officer, a_kpi = medway["council"], medway["officer"], medway["kpi"]
+    b_kpi = make_kpi(council, code="CS3", name="Stage 3", owner_user=officer)
+    a = make_value(a_kpi, 2020, 3, 60, 75)
+    form = return_form(login(client, officer))
+    KpiValue.objects.filter(pk=a.pk).update(actual=64, version=2)  # saved meanwhile
+    form.update({f"actual-{a_kpi.pk}": "61", f"actual-{b_kpi.pk}": "250"})
+    html = client.post(RETURN_URL, form).content.decode()
+    assert "Enter a percentage from 0 to 100" in html
+    fields = FormFields()
+    fields.feed(html)
+    assert fields.fields[f"version-{a_kpi.pk}"] == "1"
+    fields.fields[f"actual-{b_kpi.pk}"] = "25"
+    response = client.post(RETURN_URL, fields.fields)
+    assert response.status_code == 409
+    a.refresh_from_db()
+    assert a.actual == 64
+
+
+def test_a_cell_removed_meanwhile_is_a_conflict_not_an_error(client, medway):
+    kpi = medway["kpi"]
+    value = make_value(kpi, 2020, 3, 60, 75)
+    form = return_form(login(client, medway["officer"]))
+    value.delete()
+    form.update({f"actual-{kpi.pk}": "73", f"commentary-{kpi.pk}": "My words"})
+    response = client.post(RETURN_URL, form)
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Someone removed this value while you were editing" in html
+    assert 'value="73"' in html and "My words</textarea>" in html
+    assert f'name="version-{kpi.pk}" value=""' in html
+    assert not KpiValue.objects.filter(kpi=kpi, quarter=3).exists()
+
+
+@pytest.mark.parametrize("version", ["7", "abc", "1" * 5000, "-1"])
+def test_a_forged_version_is_a_conflict_or_ignored_never_an_error(client, medway, version):
+    kpi = medway["kpi"]
+    response = login(client, medway["officer"]).post(
+        RETURN_URL, {f"actual-{kpi.pk}": "73", f"version-{kpi.pk}": version}
+    )
+    if version.lstrip("-").isdigit() and len(version) < 100:  # a version of no value
+        assert response.status_code == 409
+        assert "removed this value" in response.content.decode()
+        assert not KpiValue.objects.filter(kpi=kpi, quarter=3).exists()
+    else:  # not a number: read as a page that showed no value
+        assert response.status_code == 302
+        assert KpiValue.objects.get(kpi=kpi, quarter=3).actual == 73
+
+
+def test_impossible_values_are_explained_beside_the_cell(client, medway):
+    kpi = medway["kpi"]
+    response = login(client, medway["officer"]).post(
+        RETURN_URL, {f"actual-{kpi.pk}": "250", f"version-{kpi.pk}": ""}
+    )
+    html = response.content.decode()
+    assert re.search(rf'<p id="actual-{kpi.pk}-error" class="govuk-error-message">'
+                     r'<span class="govuk-visually-hidden">Error:</span> '
+                     r"Enter a percentage from 0 to 100</p>", html)
+    assert 'value="250"' in html
+    assert not KpiValue.objects.filter(quarter=3).exists()
+
+
+def test_saving_commentary_leaves_a_blanked_target_blank(client, medway):
+    kpi = medway["kpi"]
+    value = make_value(kpi, 2020, 3, 72, None)
+    form = return_form(login(client, medway["officer"]))
+    assert "carried from Q2 2020/21" in client.get(RETURN_URL).content.decode()
+    form[f"commentary-{kpi.pk}"] = "Explained at DMT"
+    assert client.post(RETURN_URL, form).status_code == 302
+    value.refresh_from_db()
+    assert (value.commentary, value.target) == ("Explained at DMT", None)
 
 
 def test_a_bad_cell_is_marked_and_nothing_is_saved_until_corrected(client, medway):
