@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
@@ -44,7 +45,10 @@ class SessionTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         session = request.session
         last_seen = session.get(LAST_SEEN)
-        if last_seen is not None:
+        if last_seen is None and SESSION_KEY in session:
+            # Signed in before these clocks existed: they start now.
+            session[SIGNED_IN_AT] = session[LAST_SEEN] = _now()
+        elif last_seen is not None:
             now = _now()
             signed_in_at = session.get(SIGNED_IN_AT, last_seen)
             if (

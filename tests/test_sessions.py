@@ -97,3 +97,12 @@ def test_the_timeouts_are_read_from_the_environment():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.stdout.split() == ["900", "3600"], result.stderr
+
+
+def test_a_session_signed_in_before_the_clocks_existed_gets_them(signed_in, clock):
+    session = signed_in.session
+    del session["signed_in_at"], session["last_seen"]
+    session.save()
+    assert is_signed_in(signed_in)
+    clock.advance(hours=8, minutes=1)
+    assert not is_signed_in(signed_in)
