@@ -1,8 +1,12 @@
-"""How amounts and statuses read on every page and export: money, and coloured status tags."""
+"""How amounts and statuses read on every page and export: money, coloured status tags, and
+spreadsheet cells that cannot run as formulas."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -47,3 +51,29 @@ def colour_tag(word: str, colour: str, title: str = "") -> SafeString:
         colour,
         word,
     )
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Where a spreadsheet may start a new cell inside one exported value: the list separator of
+#: the reader's locale ("," or ";"), a tab when pasted, a line break in a naive import.
+CELL_SPLITS = re.compile(r"[,;\t\r\n]")
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def neutralise_formula(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection).
+
+    Titles and commentary are typed by users; "=HYPERLINK(...)" must open as text, and so must
+    a full-width "＝1+1" (which spreadsheets read as "=") and "a;=1+1", which Excel splits into
+    two cells where ";" separates lists. A part that is a plain number ("-5") is no formula.
+    """
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFKC", value)
+    if text.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(text):
+        return "'" + value
+    for part in CELL_SPLITS.split(text):
+        part = part.strip()
+        if part.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(part):
+            return "'" + value
+    return value

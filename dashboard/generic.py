@@ -19,24 +19,11 @@ from django.views.generic import TemplateView
 from django_tables2 import Table
 from django_tables2.export import TableExport
 
+from core.formatting import neutralise_formula
 from plans.filters import CouncilFilterSet
 from plans.models import Council, Membership
 
 EXPORT_FORMATS: dict[str, str] = {"csv": "CSV", "xlsx": "Excel (XLSX)"}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection).
-
-    Titles and commentary are typed by users; "=HYPERLINK(...)" must open as text.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        try:
-            float(value)
-        except ValueError:
-            return "'" + value
-    return value
 
 
 class CouncilMixin(LoginRequiredMixin):

@@ -88,6 +88,7 @@ EXPECTATIONS: dict[str, Kind] = {
     "password_reset_done": PUBLIC_PAGE,
     "password_reset_confirm": PUBLIC_FORM,  # an invalid link shows "no longer works"
     "password_reset_complete": PUBLIC_PAGE,
+    "healthz": PUBLIC_PAGE,  # load balancers' probe: no login, no data
     "password_change": PERSONAL_WRITE,
     "password_change_done": PERSONAL_READ,
     "home": PERSONAL_READ,

@@ -6,6 +6,8 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from councilplans.migration_guards import refuse_reverse_while_rows
+
 
 class Migration(migrations.Migration):
 
@@ -115,4 +117,6 @@ class Migration(migrations.Migration):
                 'ordering': ['plan', 'theme__number', 'order', 'pk'],
             },
         ),
+        # Reversing drops these tables: refuse while they hold data.
+        refuse_reverse_while_rows(__name__, ['Action', 'ActionUpdate', 'HistoricalAction', 'HistoricalActionUpdate']),
     ]

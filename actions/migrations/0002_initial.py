@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from councilplans.migration_guards import refuse_reverse_while_rows
+
 
 class Migration(migrations.Migration):
 
@@ -70,4 +72,6 @@ class Migration(migrations.Migration):
             model_name='action',
             index=models.Index(fields=['status', 'due_date'], name='actions_act_status_8c55ab_idx'),
         ),
+        # Reversing drops every action's plan, theme and author columns.
+        refuse_reverse_while_rows(__name__, ['Action', 'ActionUpdate', 'HistoricalAction', 'HistoricalActionUpdate'], what='the plan, theme and author of actions and updates'),
     ]

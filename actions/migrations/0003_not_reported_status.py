@@ -2,6 +2,9 @@
 
 import django.core.validators
 from django.db import migrations, models
+from django.db.models import Q
+
+from councilplans.migration_guards import refuse_reverse_while_rows
 
 
 class Migration(migrations.Migration):
@@ -50,5 +53,13 @@ class Migration(migrations.Migration):
             model_name='historicalactionupdate',
             name='status',
             field=models.CharField(choices=[('not_reported', 'Not reported'), ('not_started', 'Not started'), ('on_track', 'On track'), ('at_risk', 'At risk'), ('off_track', 'Off track'), ('completed', 'Completed'), ('cancelled', 'Cancelled or superseded')], max_length=20),
+        ),
+        # The earlier schema has no empty % complete and no 'Not reported' status: refuse
+        # while any row has either, rather than invent a % complete or a status.
+        refuse_reverse_while_rows(
+            __name__,
+            ['Action', 'ActionUpdate', 'HistoricalAction', 'HistoricalActionUpdate'],
+            where=Q(percent_complete=None) | Q(status='not_reported'),
+            what="rows with no % complete or the status 'Not reported', which the earlier schema cannot hold",
         ),
     ]

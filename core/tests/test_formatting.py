@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.formatting import format_money
+from core.formatting import format_money, neutralise_formula
 
 
 @pytest.mark.parametrize(
@@ -24,3 +24,38 @@ def test_money_reads_as_councils_write_it(value, text):
 
 def test_empty_text_is_the_callers_choice():
     assert format_money(None, empty="") == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '=HYPERLINK("http://evil.example","x")',
+        "+1+1",
+        "-1+1",
+        "@SUM(A1)",
+        "\tfoo",
+        "\rfoo",
+        "＝1+1",  # full-width equals sign: NFKC "="
+        "＋1+1",
+        "－1+1",
+        "＠SUM(A1)",
+        "  =1+1",  # leading spaces
+        "a;=1+1",  # Excel splits on ";" where that is the list separator
+        "a,=1+1",
+        "a; ＝1+1",
+        "a\t=1+1",
+        "first line\n=1+1",
+        "a;-2+3",
+    ],
+)
+def test_text_a_spreadsheet_would_run_gets_an_apostrophe(text):
+    assert neutralise_formula(text) == "'" + text
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["-5", "+5", "-5.25", "-1e3", "1;-5", "a, -5", "Reduce costs - phase 2", "e-mail", "",
+     "2024-25", -5, None, 3.5],
+)
+def test_numbers_and_ordinary_text_are_left_alone(value):
+    assert neutralise_formula(value) == value

@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
 
+from councilplans.migration_guards import refuse_reverse_while_rows
+
 
 class Migration(migrations.Migration):
 
@@ -134,4 +136,6 @@ class Migration(migrations.Migration):
             model_name='kpivalue',
             constraint=models.UniqueConstraint(fields=('kpi', 'financial_year', 'quarter', 'month'), name='one_value_per_period'),
         ),
+        # Reversing drops these tables: refuse while they hold data.
+        refuse_reverse_while_rows(__name__, ['KPI', 'KpiValue', 'HistoricalKPI', 'HistoricalKpiValue']),
     ]

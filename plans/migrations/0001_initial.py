@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
 
+from councilplans.migration_guards import refuse_reverse_while_rows
+
 
 class Migration(migrations.Migration):
 
@@ -222,4 +224,6 @@ class Migration(migrations.Migration):
             model_name='plan',
             constraint=models.UniqueConstraint(fields=('council', 'slug'), name='plan_slug_per_council'),
         ),
+        # Reversing drops these tables: refuse while they hold data.
+        refuse_reverse_while_rows(__name__, ['Council', 'Membership', 'Plan', 'Theme', 'SavingsTarget', 'HistoricalCouncil', 'HistoricalPlan', 'HistoricalTheme', 'HistoricalSavingsTarget']),
     ]

@@ -5,6 +5,8 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from councilplans.migration_guards import refuse_reverse_while_rows
+
 
 class Migration(migrations.Migration):
 
@@ -36,4 +38,6 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
+        # Reversing drops the membership history table: refuse while it holds any history.
+        refuse_reverse_while_rows(__name__, ['HistoricalMembership'], what='membership history'),
     ]

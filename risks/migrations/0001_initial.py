@@ -5,6 +5,8 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from councilplans.migration_guards import refuse_reverse_while_rows
+
 
 class Migration(migrations.Migration):
 
@@ -75,4 +77,6 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('council', 'reference'), name='risk_ref_per_council')],
             },
         ),
+        # Reversing drops these tables: refuse while they hold data.
+        refuse_reverse_while_rows(__name__, ['RiskRegisterEntry', 'HistoricalRiskRegisterEntry']),
     ]
