@@ -31,7 +31,9 @@ DASHBOARD_QUERY_LIST = [
     "each action's latest update (prefetch)",
 ]
 COUNCIL_HOME_QUERIES = 5  # session, user, council, quarters with data, plans
-KPI_PAGE_QUERIES = 6  # session, user, council, the KPI, its values, its change history
+# session, user, council, the KPI, its values, its change history, and the council its
+# creation record names (one query per related model the history mentions, never per row)
+KPI_PAGE_QUERIES = 7
 
 
 def populate(council, n: int) -> KPI:
