@@ -167,7 +167,7 @@ def test_members_see_the_medway_q3_dashboard(client, medway, role):
     # Long trend NA: only two of the four previous quarters are held.
     assert stage2 == "CC S2 Red Corporate complaints stage 2 68.4% 75% – NA ↓ DET"
     assert row_text(response, "CC S1").startswith(
-        "CC S1 Green Corporate complaints stage 1 88.0% 80%"
+        "CC S1 Green Corporate complaints stage 1 88% 80%"
     )
     digi = row_text(response, "DIGI TU 01")
     assert "Data" in digi and "No target" in digi

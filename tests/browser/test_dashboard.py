@@ -52,7 +52,7 @@ def test_cabinet_member_reads_and_prints_medway_q3(
     expect(stage2).to_contain_text("75%")
     stage1 = summary_row(page, "Stage 1 corporate complaints")
     expect(stage1.locator("td").nth(1)).to_have_text("Green")
-    expect(stage1).to_contain_text("88.0%")
+    expect(stage1).to_contain_text("88%")
     expect(stage1).to_contain_text("80%")
     digi = summary_row(page, "Digital take up")
     expect(digi.locator("td").nth(1)).to_have_text("Data")
