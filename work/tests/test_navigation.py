@@ -130,7 +130,9 @@ def nav_items(html: str) -> list[str]:
 
 def breadcrumbs(html: str) -> list[str]:
     trail = re.search(r'<nav class="govuk-breadcrumbs".*?</nav>', html, re.S)
-    return re.findall(r'class="govuk-breadcrumbs__link"[^>]*>(.*?)</a>', trail.group(0)) if trail else []
+    if trail is None:
+        return []
+    return re.findall(r'class="govuk-breadcrumbs__link"[^>]*>(.*?)</a>', trail.group(0))
 
 
 COUNCIL_ITEMS = ["Overview", "Dashboard", "KPIs", "Actions", "Risks", "Savings", "My work"]
@@ -266,7 +268,8 @@ def test_after_an_action_update_the_message_links_back_to_my_work(client, medway
     banner = re.search(r'govuk-notification-banner--success.*?</div>\s*</div>',
                        response.content.decode(), re.S).group(0)
     assert "Update saved: On track, 45% complete." in banner
-    assert '<a class="govuk-notification-banner__link" href="/my-work/">Back to My work</a>' in banner
+    link = '<a class="govuk-notification-banner__link" href="/my-work/">Back to My work</a>'
+    assert link in banner
 
 
 def test_after_a_return_is_saved_the_message_links_back_to_my_work(client, medway):
