@@ -34,6 +34,11 @@ def test_cabinet_member_reads_and_prints_medway_q3(
     page: Page, live_server, login, assert_accessible, screenshot, medway_cabinet_member
 ):
     login("leader")
+    # A member of one council lands on its latest dashboard; the breadcrumbs lead back.
+    expect(page).to_have_url(re.compile(r"/medway/2020-21/q3/$"))
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role(
+        "link", name="Your councils"
+    ).click()
     expect(page).to_have_title(re.compile("^Your councils"))
     assert_accessible("home")
 
