@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.formatting import format_measure
 from plans.models import Plan, Theme
 from plans.querysets import CouncilScopedQuerySet
 
@@ -51,12 +52,12 @@ CLOSED_STATUSES = (ActionStatus.COMPLETED, ActionStatus.CANCELLED)
 
 def percent_label(percent: int | None) -> str:
     """"40%" for a reported % complete; "not reported" where none was (never "None%")."""
-    return "not reported" if percent is None else f"{percent}%"
+    return "not reported" if percent is None else format_measure(percent, "percent")
 
 
 def progress_phrase(percent: int | None) -> str:
     """"40% complete", or "% complete not reported" where no figure was reported."""
-    return "% complete not reported" if percent is None else f"{percent}% complete"
+    return "% complete not reported" if percent is None else f"{percent_label(percent)} complete"
 
 
 class Horizon(models.TextChoices):

@@ -1,5 +1,5 @@
-"""How amounts and statuses read on every page and export: money, coloured status tags, and
-spreadsheet cells that cannot run as formulas."""
+"""How figures and statuses read on every page and export: numbers, money, coloured status
+tags, and spreadsheet cells that cannot run as formulas."""
 
 from __future__ import annotations
 
@@ -23,19 +23,62 @@ TAG_COLOURS = {
 }
 
 
-def format_money(value: Decimal | int | float | str | None, empty: str = "–") -> str:
-    """£5,000,000 for whole pounds, £1,234.50 otherwise, -£12 below zero; ``empty`` for none."""
-    if value is None or value == "":
-        return empty
+#: From this amount up, pennies mean nothing on a council's page: £904,110, not £904,109.59.
+WHOLE_POUNDS_FROM = Decimal(1000)
+
+
+def _decimal(value: Decimal | int | float | str | None) -> Decimal | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
     try:
-        amount = Decimal(str(value))
+        number = Decimal(str(value))
     except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _digits(number: Decimal) -> str:
+    """The number as stored, without trailing zeros, with thousands separators: 1,234.5."""
+    text = f"{abs(number):,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"-{text}" if number < 0 and text != "0" else text
+
+
+def format_money(value: Decimal | int | float | str | None, empty: str = "–") -> str:
+    """£904,110 (whole pounds from £1,000), £2.35 below that, -£12 below zero; else ``empty``."""
+    amount = _decimal(value)
+    if amount is None:
         return empty
     sign = "-" if amount < 0 else ""
     amount = abs(amount)
+    places = Decimal(1) if amount >= WHOLE_POUNDS_FROM else Decimal("0.01")
+    amount = amount.quantize(places, rounding=ROUND_HALF_UP)
     if amount == amount.to_integral_value():
         return f"{sign}£{amount:,.0f}"
-    return f"{sign}£{amount.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+    return f"{sign}£{amount:,.2f}"
+
+
+def format_measure(
+    value: Decimal | int | float | str | None, unit: str = "", empty: str = "–"
+) -> str:
+    """A figure as every page writes it, whatever the page: the one rule for numbers.
+
+    The stored precision without trailing zeros and with thousands separators, and the unit:
+    "88%", "68.4%" ("percent"); "1,234" ("count" and others); "12 days", "1 day" ("days");
+    money by :func:`format_money` ("pounds"). ``empty`` when there is no figure.
+    """
+    number = _decimal(value)
+    if number is None:
+        return empty
+    if unit == "pounds":
+        return format_money(number, empty)
+    text = _digits(number)
+    if unit == "percent":
+        return f"{text}%"
+    if unit == "days":
+        return f"{text} day" if number == 1 else f"{text} days"
+    return text
 
 
 def colour_tag(word: str, colour: str, title: str = "") -> SafeString:

@@ -23,6 +23,7 @@ __all__ = [
     "FinancialYear",
     "Quarter",
     "fraction_elapsed_between",
+    "last_ended_quarter",
     "month_in_financial_year",
     "period_label",
     "period_sort_key",
@@ -277,6 +278,11 @@ class Quarter:
         """The same quarter of the previous financial year."""
         return Quarter(self.year.previous(), self.number)
 
+    @classmethod
+    def span(cls, first: Quarter, last: Quarter) -> list[Quarter]:
+        """Every quarter from ``first`` to ``last`` inclusive, oldest first ([] if reversed)."""
+        return [cls.from_index(i) for i in range(first.index, last.index + 1)]
+
     def previous_n(self, n: int) -> list[Quarter]:
         """The ``n`` quarters before this one, newest first."""
         if n < 0:
@@ -324,6 +330,15 @@ class Quarter:
         if not 1 <= number <= 4:
             raise ValueError(f"{text!r}: a quarter is Q1–Q4, not Q{number}")
         return number
+
+
+def last_ended_quarter(today: date) -> Quarter:
+    """The latest quarter wholly over at ``today``: its return is the one now due.
+
+    On 23 November 2026 (Q3 2026/27 still running) that is Q2 2026/27, July–September 2026;
+    on 31 December the quarter ending that day is not over yet.
+    """
+    return Quarter.for_date(today).previous()
 
 
 def _check_period(start_year: int, quarter: int, month: int) -> None:

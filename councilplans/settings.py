@@ -118,7 +118,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "landing"  # My work, the one council's dashboard, or "Your councils"
 LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling (django-axes): lock a username+IP pair after repeated failures.

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Model, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django_tables2.export import TableExport
 
 from core.formatting import neutralise_formula
 from plans.filters import CouncilFilterSet
-from plans.models import Council, Membership
+from plans.models import WORK_ROLES, Council, Membership
 
 EXPORT_FORMATS: dict[str, str] = {"csv": "CSV", "xlsx": "Excel (XLSX)"}
 
@@ -36,9 +36,10 @@ class CouncilMixin(LoginRequiredMixin):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        my_role = Membership.objects.filter(council=OuterRef("pk"), user=request.user)
+        # For the navigation, in the same query: whether the user works in any council.
+        work_roles = Membership.objects.filter(user=request.user, role__in=WORK_ROLES)
         councils = Council.objects.visible_to(request.user).annotate(
-            my_role=Subquery(my_role.values("role")[:1])
+            user_has_work_role=Exists(work_roles)
         )
         self.council = get_object_or_404(councils, slug=kwargs["council"])
         return super().dispatch(request, *args, **kwargs)

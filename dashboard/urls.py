@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("", include("dashboard.list_urls")),
     path("<slug:council>/", views.CouncilHomeView.as_view(), name="council-home"),
+    path(
+        "<slug:council>/dashboard/",
+        views.LatestDashboardView.as_view(),
+        name="latest-dashboard",
+    ),
     path("<slug:council>/kpis/<int:pk>/", views.KpiDetailView.as_view(), name="kpi-detail"),
     path(
         "<slug:council>/<str:year>/<str:quarter>/",

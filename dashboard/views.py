@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 
 from actions.reports import attention_report
 from core.periods import Quarter
@@ -42,6 +42,11 @@ def today() -> datetime.date:
 
 def dashboard_url(council: Council, quarter: Quarter) -> str:
     return reverse("dashboard", kwargs={"council": council.slug, **quarter.url_kwargs})
+
+
+def latest_quarter(council: Council) -> Quarter:
+    """The quarter a council's dashboard opens on: the latest with data (as its home offers)."""
+    return reporting_quarters(quarters_with_data(council), council_plans(council), today())[0]
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -87,6 +92,15 @@ class CouncilHomeView(CouncilMixin, TemplateView):
             has_data=bool(with_data),
         )
         return context
+
+
+class LatestDashboardView(CouncilMixin, RedirectView):
+    """The navigation's "Dashboard": the council's latest quarterly dashboard."""
+
+    http_method_names = ["get", "head"]
+
+    def get_redirect_url(self, *args: Any, **kwargs: Any) -> str:
+        return dashboard_url(self.council, latest_quarter(self.council))
 
 
 class DashboardView(CouncilMixin, TemplateView):

@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import django_tables2 as tables
 
+from core.formatting import format_measure
 from kpis.filters import KpiRow
-from kpis.models import Unit
-from plans.tables import NUMERIC, ListTable, detail_link, format_money, status_tag
-
-
-def format_measure(value: Decimal | None, unit: str) -> str:
-    """A value as the report prints it: "68.4%", "£1,200", "12 days", "1,234"."""
-    if value is None:
-        return ""
-    if unit == Unit.POUNDS:
-        return format_money(value)
-    rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    text = f"{rounded:,.2f}".rstrip("0").rstrip(".")
-    if unit == Unit.PERCENT:
-        return f"{text}%"
-    if unit == Unit.DAYS:
-        return f"{text} days"
-    return text
+from plans.tables import NUMERIC, ListTable, detail_link, status_tag
 
 
 def plain_number(value: Decimal | None) -> Decimal | None:
@@ -69,13 +54,13 @@ class KpiTable(ListTable):
         return value
 
     def render_actual(self, record: KpiRow, value: Decimal) -> str:
-        return format_measure(value, record.kpi.unit)
+        return format_measure(value, record.kpi.unit, empty="")
 
     def value_actual(self, value: Decimal | None) -> Decimal | None:
         return plain_number(value)
 
     def render_target(self, record: KpiRow, value: Decimal) -> str:
-        return format_measure(value, record.kpi.unit)
+        return format_measure(value, record.kpi.unit, empty="")
 
     def value_target(self, value: Decimal | None) -> Decimal | None:
         return plain_number(value)

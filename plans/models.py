@@ -87,6 +87,10 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Council administrator"
 
 
+#: Roles whose people update actions or enter returns, and so are offered "My work".
+WORK_ROLES = (Role.OFFICER, Role.ADMIN)
+
+
 class MembershipQuerySet(CouncilScopedQuerySet):
     pass
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from core.formatting import colour_tag, format_money
+from core.formatting import colour_tag, format_measure, format_money
 from plans.models import SavingsTarget
 
 #: Column attributes for right-aligned numbers (GOV.UK numeric cells).
@@ -109,7 +109,7 @@ class SavingsTable(ListTable):
             return ""
         if progress.percent_achieved is None:
             return "not reported"
-        text = f"{progress.percent_achieved}%"
+        text = format_measure(progress.percent_achieved, "percent")
         if progress.at_risk:
             return format_html("{} {}", text, status_tag("At risk", "red"))
         return text

@@ -76,6 +76,9 @@ COUNCIL_WRITE = _kind(("login", "login"), (404, 404), 200, 403, "ok")
 # Signed-in pages of one's own (not tied to a council).
 PERSONAL_READ = _kind(("login", "login"), (200, 405), 200, 405, 405)
 PERSONAL_WRITE = _kind(("login", "login"), (200, "ok"), 200, "ok", "ok")
+# Redirects for signed-in people (to their work, or a council's latest dashboard).
+PERSONAL_REDIRECT = _kind(("login", "login"), ({302}, 405), {302}, 405, 405)
+COUNCIL_REDIRECT = _kind(("login", "login"), (404, 404), {302}, 405, 405)
 # Pages anyone may open (signing in, resetting a password).
 PUBLIC_FORM = _kind((200, "ok"), (200, "ok"), 200, "ok", "ok")
 PUBLIC_PAGE = _kind((200, 405), (200, 405), 200, 405, 405)
@@ -93,6 +96,8 @@ EXPECTATIONS: dict[str, Kind] = {
     "password_change_done": PERSONAL_READ,
     "home": PERSONAL_READ,
     "my-work": PERSONAL_READ,
+    "landing": PERSONAL_REDIRECT,
+    "latest-dashboard": COUNCIL_REDIRECT,
     "council-home": COUNCIL_READ,
     "dashboard": COUNCIL_READ,
     "kpi-list": COUNCIL_READ,

@@ -5,6 +5,7 @@ from django.urls import path
 from work import views
 
 urlpatterns = [
+    path("start/", views.landing, name="landing"),  # where signing in leads
     path("my-work/", views.my_work, name="my-work"),
     path("actions/<int:pk>/", views.action_detail, name="action-detail"),
     path(

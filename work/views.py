@@ -7,22 +7,26 @@ user's councils answer 404 (``visible_to``), forbidden writes 403 (``editable_by
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Value, When
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods, require_safe
 
 from actions.models import CLOSED_STATUSES, Action, ActionUpdate
 from actions.services import ActionConflict, record_update
-from core.periods import Quarter
+from core.periods import FinancialYear, Quarter, last_ended_quarter
 from core.rag import Rag
 from core.units import Unit
+from dashboard.views import dashboard_url, latest_quarter
 from kpis.models import KPI, Frequency, KpiValue
 from kpis.services import (
     CellConflict,
@@ -34,21 +38,120 @@ from kpis.services import (
     submit_return,
 )
 from plans.audit import audit_trail
-from plans.models import Council
+from plans.models import Council, Membership, Role
 from work.forms import ActionUpdateForm
+
+#: How many ended quarters My work looks back over for returns still missing values.
+RETURNS_LOOKBACK = 4
+
+
+def _open_actions(user: Any) -> QuerySet[Action]:
+    """The open actions assigned to the user, in the councils they may see."""
+    return (
+        Action.objects.visible_to(user)
+        .filter(assigned_users=user)
+        .exclude(status__in=CLOSED_STATUSES)
+    )
+
+
+def _quarterly_kpis(user: Any) -> QuerySet[KPI]:
+    """The quarterly measures whose values the user enters."""
+    return KPI.objects.visible_to(user).filter(owner_user=user, frequency=Frequency.QUARTERLY)
+
+
+@login_required
+@require_safe
+def landing(request: HttpRequest) -> HttpResponse:
+    """Where signing in leads: to the person's work, their one council, or their councils.
+
+    Officers (and administrators with actions or measures of their own) go to My work; a
+    member of one council to its latest dashboard; anyone else to "Your councils".
+    """
+    user = request.user
+    is_officer = Membership.objects.filter(user=user, role=Role.OFFICER).exists()
+    if is_officer or _open_actions(user).exists() or _quarterly_kpis(user).exists():
+        return redirect("my-work")
+    councils = list(Council.objects.visible_to(user)[:2])
+    if len(councils) == 1:
+        return redirect(dashboard_url(councils[0], latest_quarter(councils[0])))
+    return redirect("home")
+
+
+@dataclass
+class OpenReturn:
+    """A quarterly return the officer has yet to complete, or the one just due."""
+
+    quarter: Quarter
+    url: str
+    expected: list[KPI]
+    missing: list[KPI]
+    just_ended: bool
+
+
+@dataclass
+class CouncilReturns:
+    """One council's open returns for the officer, and every quarter they may pick."""
+
+    council: Council
+    returns: list[OpenReturn]
+    choices: list[Quarter]
+    error: str = ""
+
+
+def _plan_quarters(kpi: KPI) -> list[Quarter] | None:
+    """The quarters of the measure's plan, or None for a measure outside any plan."""
+    if kpi.plan is None:
+        return None
+    return Quarter.span(
+        FinancialYear(kpi.plan.start_year).quarter(1), FinancialYear(kpi.plan.end_year).quarter(4)
+    )
+
+
+def _council_returns(
+    kpis: list[KPI], entered: set[tuple[int, Quarter]], due: Quarter
+) -> list[CouncilReturns]:
+    """Group the officer's measures by council into the returns still open.
+
+    The quarter just ended is always offered; each of the quarters before it (back to
+    RETURNS_LOOKBACK ended quarters) while a measure still lacks its value there. A measure
+    in a plan is only asked for within the plan's years. The choice of quarters covers the
+    measures' plans and the lookback, up to the quarter just ended, newest first.
+    """
+    window = [due, *due.previous_n(RETURNS_LOOKBACK - 1)]
+    groups: dict[int, tuple[Council, list[KPI]]] = {}
+    for kpi in kpis:
+        groups.setdefault(kpi.council_id, (kpi.council, []))[1].append(kpi)
+    result = []
+    for council, measures in groups.values():
+        spans = {kpi.pk: _plan_quarters(kpi) for kpi in measures}
+        returns = []
+        for quarter in window:
+            expected = [k for k in measures if spans[k.pk] is None or quarter in spans[k.pk]]
+            missing = [k for k in expected if (k.pk, quarter) not in entered]
+            if quarter == due or missing:
+                returns.append(
+                    OpenReturn(quarter, _return_url(council, quarter), expected, missing,
+                               just_ended=quarter == due)
+                )
+        choices = set(window)
+        for quarters in spans.values():
+            choices.update(q for q in quarters or () if q <= due)
+        result.append(CouncilReturns(council, returns, sorted(choices, reverse=True)))
+    return result
 
 
 @login_required
 @require_safe
 def my_work(request: HttpRequest) -> HttpResponse:
-    """The officer's own actions (overdue first, then due soonest) and measures."""
+    """The officer's own actions (overdue first, then due soonest) and their open returns.
+
+    ``?council=<slug>&quarter=2020-21/q3`` (the quarter picker) opens that return.
+    """
     user = request.user
     today = timezone.localdate()
-    quarter = Quarter.for_date(today)
+    due = last_ended_quarter(today)
     actions = (
-        Action.objects.visible_to(user)
-        .filter(assigned_users=user)
-        .exclude(status__in=CLOSED_STATUSES)
+        _open_actions(user)
         .select_related("plan__council", "theme")
         .annotate(
             overdue_rank=Case(
@@ -59,47 +162,61 @@ def my_work(request: HttpRequest) -> HttpResponse:
         )
         .order_by("overdue_rank", F("due_date").asc(nulls_last=True), "pk")
     )
-    this_quarter = KpiValue.objects.filter(
-        kpi=OuterRef("pk"),
-        financial_year=quarter.year.start_year,
-        quarter=quarter.number,
-        month=0,
-        actual__isnull=False,
-    )
     kpis = list(
-        KPI.objects.visible_to(user)
-        .filter(owner_user=user, frequency=Frequency.QUARTERLY)
-        .select_related("council")
-        .annotate(entered=Exists(this_quarter))
+        _quarterly_kpis(user)
+        .select_related("council", "plan")
         .order_by("council__name", "code", "name")
     )
-    councils: dict[int, dict] = {}
-    for kpi in kpis:
-        group = councils.setdefault(
-            kpi.council_id,
-            {
-                "council": kpi.council,
-                "missing": [],
-                "entered": [],
-                "return_url": _return_url(kpi.council, quarter),
-            },
-        )
-        group["entered" if kpi.entered else "missing"].append(kpi)
+    first = due.previous_n(RETURNS_LOOKBACK - 1)[-1]
+    entered = {
+        (kpi_id, Quarter(FinancialYear(year), number))
+        for kpi_id, year, number in KpiValue.objects.filter(
+            kpi__in=[kpi.pk for kpi in kpis],
+            month=0,
+            quarter__gte=1,
+            actual__isnull=False,
+            financial_year__gte=first.year.start_year,
+            financial_year__lte=due.year.start_year,
+        ).values_list("kpi_id", "financial_year", "quarter")
+    }
+    councils = _council_returns(kpis, entered, due)
+    picked = request.GET.get("council")
+    if picked is not None:
+        group = next((g for g in councils if g.council.slug == picked), None)
+        try:
+            quarter = Quarter.parse(request.GET.get("quarter", ""))
+        except ValueError:
+            quarter = None
+        if group is not None and quarter is not None:
+            return redirect(_return_url(group.council, quarter))
+        if group is not None:
+            group.error = "Choose a quarter from the list"
+        else:
+            messages.error(request, "Choose a council whose measures you enter.")
     return render(
         request,
         "work/my_work.html",
         {
             "actions": list(actions),
             "today": today,
-            "quarter": quarter,
-            "kpi_groups": list(councils.values()),
-            "missing_count": sum(len(g["missing"]) for g in councils.values()),
+            "due": due,
+            "kpi_groups": councils,
+            "problems": [g for g in councils if g.error],
         },
     )
 
 
 def _return_url(council: Council, quarter: Quarter) -> str:
     return reverse("kpi-return", kwargs={"council": council.slug, **quarter.url_kwargs})
+
+
+def _saved_message(text: str) -> SafeString:
+    """A success message with the way back to My work."""
+    return format_html(
+        '{} <a class="govuk-notification-banner__link" href="{}">Back to My work</a>',
+        text,
+        reverse("my-work"),
+    )
 
 
 @login_required
@@ -145,8 +262,9 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     pk=pk,
                 )
             else:
-                messages.success(request, f"Update saved: {action.get_status_display()}, "
-                                 f"{action.progress_phrase}.")
+                messages.success(request, _saved_message(
+                    f"Update saved: {action.get_status_display()}, {action.progress_phrase}."
+                ))
                 return redirect(action)
     elif can_edit:
         form = ActionUpdateForm(
@@ -296,10 +414,9 @@ def kpi_return(request: HttpRequest, council: str, year: str, quarter: str) -> H
             )
         else:
             if saved:
-                messages.success(
-                    request,
-                    f"Saved {len(saved)} value{'s' if len(saved) != 1 else ''} for {period}.",
-                )
+                messages.success(request, _saved_message(
+                    f"Saved {len(saved)} value{'s' if len(saved) != 1 else ''} for {period}."
+                ))
             else:
                 messages.info(request, "Nothing had changed, so nothing was saved.")
             return redirect(request.path)

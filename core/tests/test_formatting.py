@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.formatting import format_money, neutralise_formula
+from core.formatting import format_measure, format_money, neutralise_formula
 
 
 @pytest.mark.parametrize(
@@ -10,12 +10,17 @@ from core.formatting import format_money, neutralise_formula
     [
         (Decimal("34000000"), "£34,000,000"),
         (Decimal("2900000.00"), "£2,900,000"),
-        (Decimal("1234.5"), "£1,234.50"),
+        (Decimal("904109.59"), "£904,110"),  # pennies mean nothing on large amounts
+        (Decimal("1234.5"), "£1,235"),
+        (Decimal("999.50"), "£999.50"),
+        (Decimal("2.35"), "£2.35"),  # a unit cost keeps its pennies
+        (Decimal("12.00"), "£12"),
         (Decimal("0.005"), "£0.01"),
         (-12, "-£12"),
         ("5000000", "£5,000,000"),
         (None, "–"),
         ("abc", "–"),
+        ("NaN", "–"),
     ],
 )
 def test_money_reads_as_councils_write_it(value, text):
@@ -59,3 +64,29 @@ def test_text_a_spreadsheet_would_run_gets_an_apostrophe(text):
 )
 def test_numbers_and_ordinary_text_are_left_alone(value):
     assert neutralise_formula(value) == value
+    assert format_measure(None, "percent", empty="") == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [
+        (Decimal("88.0000"), "percent", "88%"),
+        (Decimal("68.4000"), "percent", "68.4%"),
+        (Decimal("68.4500"), "percent", "68.45%"),
+        (80, "percent", "80%"),
+        (Decimal("1234.0000"), "count", "1,234"),
+        (Decimal("1234567.25"), "count", "1,234,567.25"),
+        (Decimal("-3.5000"), "other", "-3.5"),
+        (Decimal("0.0000"), "count", "0"),
+        (Decimal("12.0000"), "days", "12 days"),
+        (Decimal("1.0000"), "days", "1 day"),
+        (Decimal("0.5"), "days", "0.5 days"),
+        (Decimal("1200.0000"), "pounds", "£1,200"),
+        (Decimal("2.3500"), "pounds", "£2.35"),
+        (Decimal("1.25"), "ratio", "1.25"),
+        (None, "percent", "–"),
+        ("", "count", "–"),
+    ],
+)
+def test_one_rule_for_every_figure(value, unit, text):
+    assert format_measure(value, unit) == text

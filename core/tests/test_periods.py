@@ -9,6 +9,7 @@ from core.periods import (
     FinancialYear,
     Quarter,
     fraction_elapsed_between,
+    last_ended_quarter,
     month_in_financial_year,
     period_label,
     period_sort_key,
@@ -364,3 +365,30 @@ def test_url_kwargs_round_trip():
     q3 = Quarter(FinancialYear(2020), 3)
     assert q3.url_kwargs == {"year": "2020-21", "quarter": "q3"}
     assert Quarter.from_slug(**{"year_slug": "2020-21", "q_slug": "q3"}) == q3
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        # 23 November 2026: Q3 (October-December) is still running, Q2 2026/27 has ended.
+        (date(2026, 11, 23), Quarter(FinancialYear(2026), 2)),
+        (date(2026, 12, 31), Quarter(FinancialYear(2026), 2)),  # Q3's last day: not over yet
+        (date(2027, 1, 1), Quarter(FinancialYear(2026), 3)),
+        (date(2026, 4, 1), Quarter(FinancialYear(2025), 4)),  # Q4 of the year before
+        (date(2027, 3, 31), Quarter(FinancialYear(2026), 3)),
+    ],
+)
+def test_last_ended_quarter(today: date, expected: Quarter) -> None:
+    assert last_ended_quarter(today) == expected
+
+
+def test_quarter_span_runs_oldest_first_across_years() -> None:
+    first, last = Quarter(FY2020, 3), Quarter(FinancialYear(2021), 2)
+    assert [str(q) for q in Quarter.span(first, last)] == [
+        "Q3 2020/21",
+        "Q4 2020/21",
+        "Q1 2021/22",
+        "Q2 2021/22",
+    ]
+    assert Quarter.span(first, first) == [first]
+    assert Quarter.span(last, first) == []

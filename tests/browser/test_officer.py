@@ -49,7 +49,7 @@ def test_officer_updates_an_action_and_enters_a_return_then_cabinet_sees_the_rag
     page: Page, live_server, login, assert_accessible, screenshot, medway
 ):
     login("officer")
-    page.goto(f"{live_server.url}/my-work/")
+    expect(page).to_have_url(re.compile(r"/my-work/$"))  # officers land on their work
     expect(page.get_by_role("heading", level=1)).to_have_text("My work")
     expect(page.get_by_role("link", name="Adopt the digital strategy")).to_be_visible()
     assert_accessible("my work")
@@ -176,3 +176,51 @@ def test_the_return_fits_the_screen_and_is_accessible(
     no_sideways_scroll()
     assert_accessible(f"return page with errors at {width} px")
     screenshot(f"officer-return-errors-{width}")
+def test_officer_lands_on_my_work_updates_an_action_and_finds_the_way_back(
+    page: Page, live_server, login, assert_accessible, screenshot, medway
+):
+    login("officer")
+    expect(page).to_have_url(re.compile(r"/my-work/$"))
+    navigation = page.get_by_role("navigation", name="Your pages")
+    expect(navigation.get_by_role("link", name="My work")).to_have_attribute(
+        "aria-current", "page"
+    )
+    expect(page.get_by_role("heading", name="My quarterly returns")).to_be_visible()
+    expect(page.get_by_label("Enter the return for any quarter")).to_be_visible()
+    assert_accessible("my work at 1280 px")
+    screenshot("my-work-1280")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    screenshot("my-work-390")
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll('main *')]
+            .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth)
+            .map(e => e.tagName + '.' + e.className).slice(0, 5)"""
+    )
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    ), f"My work scrolls sideways at 390 px: {wide}"
+    assert_accessible("my work at 390 px")
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    # To the action, whose page keeps My work in the navigation, and save an update.
+    page.get_by_role("link", name="Adopt the digital strategy").click()
+    council_nav = page.get_by_role("navigation", name="Medway pages")
+    expect(council_nav.get_by_role("link", name="My work")).to_be_visible()
+    expect(council_nav.get_by_role("link", name="Actions")).to_have_attribute(
+        "aria-current", "page"
+    )
+    page.get_by_label("Status").select_option(label="On track")
+    page.get_by_label("% complete").fill("60")
+    page.get_by_label("Commentary").fill("Strategy drafted.")
+    page.get_by_role("button", name="Save update").click()
+    expect(page.get_by_text("Update saved: On track, 60% complete.")).to_be_visible()
+    assert_accessible("action page after saving")
+
+    # The message leads back to My work, where the action shows its new progress.
+    page.get_by_role("link", name="Back to My work").click()
+    expect(page).to_have_url(re.compile(r"/my-work/$"))
+    expect(page.get_by_role("row", name=re.compile("Adopt the digital strategy"))).to_contain_text(
+        "60%"
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms, template
@@ -12,7 +11,6 @@ from django.utils.safestring import SafeString
 from actions.models import ActionStatus
 from core.formatting import colour_tag
 from core.rag import Rag
-from kpis.tables import format_measure
 
 register = template.Library()
 
@@ -41,12 +39,6 @@ def govuk_widget(bound_field: forms.BoundField, extra: str = "") -> SafeString:
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return bound_field.as_widget(attrs=attrs)
-
-
-@register.filter
-def measure(value: Decimal | None, unit: str) -> str:
-    """A measure's value as reports print it: "86.3%", "145", "£1,200", "12 days"."""
-    return format_measure(value, unit)
 
 
 @register.simple_tag
