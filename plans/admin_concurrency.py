@@ -10,7 +10,6 @@ does, so that of two saves validated at the same moment exactly one is written.
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +21,8 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.utils import formats, timezone
 from django.utils.text import Truncator, capfirst
+
+from plans.audit import _display
 
 #: The hidden field holding the version a form was loaded with.
 VERSION_FIELD = "loaded_version"
@@ -48,21 +49,16 @@ def claim_version(obj: models.Model, loaded_version: int) -> None:
 
 
 def _shown(instance: models.Model, field: models.Field) -> str:
-    """A stored value as words, for a message."""
+    """A stored value as the audit trail words it, for a message."""
     if field.many_to_many:
-        return ", ".join(str(o) for o in getattr(instance, field.name).all()) or "none"
-    value = getattr(instance, field.name)
-    if value is None or value == "":
-        return "empty"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return "yes" if value else "no"
+        return ", ".join(str(o) for o in getattr(instance, field.name).all()) or "(empty)"
+    value = field.value_from_object(instance)
+    related = (
+        {(field.related_model, value): getattr(instance, field.name)} if field.many_to_one else {}
+    )
     if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    if isinstance(value, datetime.date):
-        return formats.date_format(value, "j F Y")
-    return Truncator(str(value)).chars(80)
+        value = f"{value.normalize():f}"  # 71.0000 as typed: 71
+    return Truncator(_display(field, value, related)).chars(80)
 
 
 def stale_message(form: forms.ModelForm, version_missing: bool = False) -> str:
