@@ -120,8 +120,14 @@ def load_seed(force: bool = False) -> dict[type[models.Model], ModelTally]:
             pks = [obj.object.pk for obj, _ in seeds]
             seeded_fields = list({name: None for _, names in seeds for name in names})
             m2m = [f.name for f in _compared_fields(model, seeded_fields) if f.many_to_many]
-            # Locked until the end, so nobody saves a row between our look and our write.
-            stored = model._default_manager.select_for_update().prefetch_related(*m2m).in_bulk(pks)
+            # Locked until the end, so nobody saves a row between our look and our write
+            # (unordered: PostgreSQL cannot lock the outer joins an ordering may need).
+            stored = (
+                model._default_manager.order_by()
+                .select_for_update()
+                .prefetch_related(*m2m)
+                .in_bulk(pks)
+            )
             deleted = set(
                 model.history.filter(
                     **{f"{model._meta.pk.attname}__in": pks}, history_type="-"
