@@ -14,7 +14,8 @@ from kpis.models import KpiValue
 from plans.management.commands.load_seed import FORCE_REASON
 from plans.models import Council, Plan, Role
 from tests import factories as f
-from tests.test_admin_concurrency import admin_url, change_form
+from tests.admin_forms import change_form
+from tests.test_admin import admin_url
 
 
 def load_seed(*args: str) -> str:
