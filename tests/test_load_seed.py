@@ -70,7 +70,7 @@ def test_loading_again_keeps_every_edit_and_names_what_it_left(edited):
     assert f"edited since loading: council {medway.pk} “Medway Council”: RAG tolerance" in printed
     assert f"action {action.pk} “{action}”: status, % complete" in printed
     assert f"KPI value {value.pk} " in printed and ": actual" in printed
-    assert f"plan {plan.pk} “Improvement Plan 2012-15 (Maidstone)”: title" in printed
+    assert f"plan {plan.pk} “Improvement Plan 2012 to 2015 (Maidstone)”: title" in printed
     assert "plans: 4 unchanged, 1 edited since loading" in printed
     # The versions still move on, so a form opened before the edits is still refused.
     with pytest.raises(ActionConflict):
@@ -90,7 +90,7 @@ def test_loading_again_creates_what_is_missing_but_not_what_was_deleted(edited):
     assert Action.objects.filter(pk=missing_pk).exists()
     assert not Action.objects.filter(pk=deleted_pk).exists()
     assert "actions: 1 created" in printed and "1 deleted since loading (not restored)" in printed
-    assert f"deleted since loading: action {deleted_pk} " in printed
+    assert f"deleted since loading: action {deleted_pk}\n" in printed
     f.make_council()  # the key sequence is past the seeded rows (PostgreSQL)
 
 

@@ -136,9 +136,9 @@ def load_seed(force: bool = False) -> dict[type[models.Model], ModelTally]:
             created_any = False
             for obj, names in seeds:
                 row = stored.get(obj.object.pk)
-                label = f"{model._meta.verbose_name} {obj.object.pk} “{obj.object}”"
+                label = f"{model._meta.verbose_name} {obj.object.pk}"
                 if row is None and obj.object.pk in deleted:
-                    tally.deleted.append(label)
+                    tally.deleted.append(label)  # its parent may be gone too: no name
                     if force:
                         obj.object._change_reason = FORCE_REASON
                         obj.object.save(force_insert=True)
@@ -151,7 +151,7 @@ def load_seed(force: bool = False) -> dict[type[models.Model], ModelTally]:
                     created_any = True
                 elif changed := _differences(row, obj, names):
                     words = ", ".join(str(model._meta.get_field(n).verbose_name) for n in changed)
-                    tally.edited.append(f"{label}: {words}")
+                    tally.edited.append(f"{label} “{row}”: {words}")
                     if force:
                         _put_back(row, obj, changed)
                 else:
