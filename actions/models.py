@@ -199,9 +199,10 @@ class ActionUpdate(models.Model):
     )
     commentary = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ActionUpdateQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["-date", "-created_at", "-pk"]

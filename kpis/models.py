@@ -78,9 +78,10 @@ class KPI(models.Model):
         help_text="Leave empty to use the council's default (5%).",
     )
     order = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = KPIQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = "KPI"

@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import Action
 from plans.admin_people import PeopleAdminMixin
+from plans.admin_concurrency import VersionedAdminMixin, VersionedInlineMixin
 from plans.models import (
     Council,
     Membership,
@@ -87,31 +88,18 @@ class CouncilScopedMixin:
         return is_council_admin(request)
 
 
-def bump_version(obj) -> None:
-    """An admin edit moves an object's version on, so officers' forms opened before it are
-    refused as stale instead of silently overwriting the correction."""
-    if obj.pk is not None and hasattr(obj, "version"):
-        obj.version += 1
+class CouncilScopedAdmin(CouncilScopedMixin, VersionedAdminMixin, SimpleHistoryAdmin):
+    """A ModelAdmin with audit history, scoped to the user's councils.
 
-
-class CouncilScopedAdmin(CouncilScopedMixin, SimpleHistoryAdmin):
-    """A ModelAdmin with audit history, scoped to the user's councils."""
+    A change form saved after someone else changed the row (or one of its inline rows) is
+    refused with what changed, and every save moves the versions on, so officers' forms
+    opened before an admin edit are refused too (plans.admin_concurrency).
+    """
 
     save_on_top = True
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            bump_version(obj)
-        super().save_model(request, obj, form, change)
 
-    def save_formset(self, request, form, formset, change):
-        for inline_form in formset.forms:
-            if inline_form.instance.pk is not None and inline_form.has_changed():
-                bump_version(inline_form.instance)
-        super().save_formset(request, form, formset, change)
-
-
-class CouncilScopedInline(CouncilScopedMixin, admin.TabularInline):
+class CouncilScopedInline(CouncilScopedMixin, VersionedInlineMixin, admin.TabularInline):
     extra = 0
     show_change_link = True
 
@@ -195,16 +183,9 @@ class ThemeAdmin(CouncilScopedAdmin):
 
     def save_formset(self, request, form, formset, change):
         # New actions added inline belong to the theme's plan.
-        instances = formset.save(commit=False)
-        for instance in instances:
-            if instance.pk is None:
-                instance.plan = form.instance.plan
-            else:
-                bump_version(instance)
-            instance.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
-        formset.save_m2m()
+        for inline_form in formset.extra_forms:
+            inline_form.instance.plan = form.instance.plan
+        super().save_formset(request, form, formset, change)
 
 
 @admin.register(SavingsTarget)

@@ -67,9 +67,10 @@ class Council(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
         help_text="Relative shortfall against target still rated Amber (0.05 = 5%).",
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = CouncilQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["name"]
@@ -104,9 +105,10 @@ class Membership(models.Model):
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
     job_title = models.CharField(max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = MembershipQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["council__name", "user__username"]
@@ -158,9 +160,10 @@ class Plan(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = PlanQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["council__name", "-start_year", "title"]
@@ -211,9 +214,10 @@ class Theme(models.Model):
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     lead = models.CharField(max_length=200, blank=True, help_text="Lead officer, e.g. a job title.")
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ThemeQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["plan", "number", "pk"]
@@ -260,9 +264,10 @@ class SavingsTarget(models.Model):
     )
     commentary = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = SavingsTargetQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["council__name", "start_year", "title"]

@@ -53,9 +53,10 @@ class RiskRegisterEntry(models.Model):
         null=True, blank=True, help_text="Page of the published register."
     )
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = RiskQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = "strategic risk"

@@ -155,6 +155,7 @@ def test_admin_rejects_a_risk_score_off_the_council_matrix(client, world):
             "title": risk.title,
             "residual_score": "ZZ",
             "status": "open",
+            "loaded_version": risk.version,
         },
     )
     assert response.status_code == 200
@@ -224,6 +225,7 @@ def test_an_admin_correction_makes_officers_open_forms_stale(client, world):
             "status": ActionStatus.ON_TRACK,
             "percent_complete": 10,
             "order": 0,
+            "loaded_version": opened_at,
             "updates-TOTAL_FORMS": 0,
             "updates-INITIAL_FORMS": 0,
         },
