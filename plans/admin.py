@@ -13,8 +13,8 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import Action
-from plans.admin_people import PeopleAdminMixin
 from plans.admin_concurrency import VersionedAdminMixin, VersionedInlineMixin
+from plans.admin_people import PeopleAdminMixin
 from plans.models import (
     Council,
     Membership,
