@@ -31,6 +31,8 @@ class ActionTable(ListTable):
     percent_complete = tables.Column("% complete", attrs=NUMERIC, empty_values=())
     overdue = tables.Column("Overdue", accessor="pk", orderable=False)
 
+    shared_columns = ("plan", "theme")
+
     class Meta(ListTable.Meta):
         model = Action
         fields = ()

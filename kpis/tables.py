@@ -48,6 +48,8 @@ class KpiTable(ListTable):
     rag = tables.Column("RAG status", empty_values=(), order_by=("rag_rank",))
     unit = tables.Column("Unit", accessor="kpi__get_unit_display", orderable=False)
 
+    shared_columns = ("theme", "period", "unit")
+
     class Meta(ListTable.Meta):
         sequence = (
             "code",

@@ -25,6 +25,8 @@ class RiskTable(ListTable):
     direction = tables.Column("Direction of travel")
     review_date = tables.Column("Review date")
 
+    shared_columns = ("status",)
+
     class Meta(ListTable.Meta):
         model = RiskRegisterEntry
         fields = ()
