@@ -40,13 +40,6 @@ def _nice_step(span: Decimal) -> Decimal:
     return power * 10  # pragma: no cover - the loop always returns
 
 
-def _plain(number: Decimal) -> Decimal:
-    """25.0 as 25, 0.50 as 0.5: ticks are printed, and trailing zeros look like precision."""
-    if number == number.to_integral_value():
-        return number.quantize(Decimal(1))
-    return number.normalize()
-
-
 def _round(value: Decimal, step: Decimal, rounding: str) -> Decimal:
     return (value / step).to_integral_value(rounding=rounding) * step
 
@@ -66,5 +59,5 @@ def value_axis(values: Sequence[Decimal], percent: bool = False) -> Axis:
     bottom = Decimal(0) if from_zero else _round(low, step, ROUND_FLOOR)
     top = _round(high, step, ROUND_CEILING)
     count = int((top - bottom) / step)
-    ticks = tuple(_plain(bottom + step * i) for i in range(count + 1))
+    ticks = tuple(bottom + step * i for i in range(count + 1))
     return Axis(bottom, top, ticks)
