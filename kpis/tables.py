@@ -8,7 +8,7 @@ import django_tables2 as tables
 
 from kpis.filters import KpiRow
 from kpis.models import Unit
-from plans.tables import NUMERIC, ListTable, detail_link, format_money, status_tag
+from plans.tables import NUMERIC, ROW_TITLE, ListTable, detail_link, format_money, status_tag
 
 
 def format_measure(value: Decimal | None, unit: str) -> str:
@@ -39,7 +39,7 @@ class KpiTable(ListTable):
     """Measures for one quarter; the RAG cell carries its word as well as its colour."""
 
     code = tables.Column("Code", accessor="kpi__code")
-    name = tables.Column("Measure", accessor="kpi__name")
+    name = tables.Column("Measure", accessor="kpi__name", attrs=ROW_TITLE)
     theme = tables.Column("Theme", accessor="kpi__theme", order_by=("theme_key",))
     owner = tables.Column("Owner", accessor="kpi__owner")
     period = tables.Column("Period", accessor="period_label", orderable=False)

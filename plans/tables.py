@@ -21,6 +21,10 @@ NUMERIC: dict[str, dict[str, str]] = {
     "td": {"class": "govuk-table__cell govuk-table__cell--numeric"},
 }
 
+#: Column attributes for the column that names the row (the action, the measure): on a phone
+#: it heads the stacked row, on a desktop it keeps a readable width.
+ROW_TITLE: dict[str, dict[str, str]] = {"td": {"class": "govuk-table__cell app-list-title"}}
+
 
 def status_tag(word: str, colour: str) -> SafeString:
     """A status word in a coloured tag (core.formatting.colour_tag)."""
@@ -101,7 +105,7 @@ class MoneyColumn(tables.Column):
 class SavingsTable(ListTable):
     """Savings targets with their progress."""
 
-    title = tables.Column("Title")
+    title = tables.Column("Title", attrs=ROW_TITLE)
     plan = tables.Column("Plan", accessor="plan__title", order_by=("plan__title",))
     period = tables.Column("Period", accessor="period", order_by=("start_year", "end_year"))
     target_amount = MoneyColumn("Target")
