@@ -182,6 +182,8 @@ def test_kpi_list_of_a_council_without_measures_says_so(client):
     client.force_login(make_user(council=council, role=Role.CABINET))
     page = text(client.get(reverse("kpi-list", kwargs={"council": "bromsgrove"})).content.decode())
     assert "No measures yet." in page and "Nothing matches these filters" not in page
+    # Nothing to filter or download.
+    assert "Filter KPIs" not in page and "Download CSV" not in page
 
 
 def test_kpi_list_with_measures_but_no_match_blames_the_filters(client, council):
