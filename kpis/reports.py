@@ -320,9 +320,9 @@ def kpi_history(kpi: KPI) -> list[HistoryRow]:
 
 #: Room around the plot for the value labels (left), the period labels (below) and the
 #: "Target" label (right), in SVG units.
-_CHART_LEFT, _CHART_RIGHT, _CHART_TOP, _CHART_BOTTOM = 72, 76, 16, 40
-#: Width one period label needs, in SVG units.
-_PERIOD_LABEL_WIDTH = 96
+_CHART_LEFT, _CHART_RIGHT, _CHART_TOP, _CHART_BOTTOM = 72, 90, 16, 40
+#: Width one period label needs, in SVG units (at the larger type phones get).
+_PERIOD_LABEL_WIDTH = 130
 
 
 def sparkline(
