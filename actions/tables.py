@@ -11,14 +11,14 @@ from django.utils import dateformat
 from django.utils.safestring import mark_safe
 
 from actions.models import Action, ActionStatus, percent_label
-from plans.tables import NUMERIC, ListTable, detail_link, status_tag
+from plans.tables import NUMERIC, ROW_TITLE, ListTable, detail_link, status_tag
 
 
 class ActionTable(ListTable):
     """Actions with their status in words and colour, and whether they are overdue."""
 
     reference = tables.Column("Ref.")
-    title = tables.Column("Action")
+    title = tables.Column("Action", attrs=ROW_TITLE)
     plan = tables.Column("Plan", accessor="plan__title", order_by=("plan__title",))
     theme = tables.Column(
         "Theme", accessor="theme", order_by=("theme__number", "theme__title")
@@ -30,6 +30,8 @@ class ActionTable(ListTable):
     # Rendered even when empty: "not reported" on the page, an empty cell in exports.
     percent_complete = tables.Column("% complete", attrs=NUMERIC, empty_values=())
     overdue = tables.Column("Overdue", accessor="pk", orderable=False)
+
+    shared_columns = ("plan", "theme")
 
     class Meta(ListTable.Meta):
         model = Action

@@ -66,6 +66,8 @@ class CouncilListView(CouncilMixin, TemplateView):
     #: The rows in a sentence ("Filter strategic risks"); the title in lower case by default.
     noun: str = ""
     export_name: str = ""
+    #: The empty list's words when the council has none at all (not just none matching).
+    none_yet: str = ""
     paginate_by = 25
     export_param = "_export"
 
@@ -117,7 +119,15 @@ class CouncilListView(CouncilMixin, TemplateView):
         if export_format in EXPORT_FORMATS:
             return self.export(table, export_format)
         self.paginate(table)
-        return self.render_to_response(self.get_context_data(table=table, **kwargs))
+        # Only an empty list asks (one query): is the council's list empty, whatever the
+        # filters? "Nothing matches these filters" would send the reader to change them.
+        none_yet = not table.paginator.count and not self.get_queryset().exists()
+        if none_yet:
+            table.empty_text = self.none_yet or f"No {self.noun or self.title.lower()} yet."
+        table.fold_columns()
+        return self.render_to_response(
+            self.get_context_data(table=table, none_yet=none_yet, **kwargs)
+        )
 
     def export_filename(self, export_format: str) -> str:
         return f"{self.council.slug}-{self.export_name}-{self.today.isoformat()}.{export_format}"

@@ -23,6 +23,7 @@ class KpiListView(CouncilListView):
     table_class = KpiTable
     title = "KPIs"
     noun = "KPIs"
+    none_yet = "No measures yet."
     export_name = "kpis"
 
     def get_caption(self) -> str:

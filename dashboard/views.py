@@ -134,7 +134,7 @@ class DashboardView(CouncilMixin, TemplateView):
             sections=[(group, risks.for_theme(group.theme)) for group in report.groups],
             risks=risks,
             savings=savings_report(self.council, as_of, quarter.year),
-            actions=attention_report(self.council, as_of),
+            actions=attention_report(self.council, quarter, as_of),
             quarters=quarters,
             previous_url=dashboard_url(self.council, quarter.previous()),
             next_url=dashboard_url(self.council, quarter.next()),
@@ -162,7 +162,7 @@ class KpiDetailView(CouncilMixin, TemplateView):
         context.update(
             kpi=kpi,
             history=history,
-            chart=sparkline(history),
+            chart=sparkline(history, kpi.unit),
             audit=audit_trail(kpi.history.all()),
             audit_id="kpi-changes",
         )

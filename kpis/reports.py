@@ -17,9 +17,10 @@ from operator import or_
 
 from django.db.models import F, Q
 
+from core.charts import value_axis
 from core.periods import FinancialYear, Quarter, previous_period
 from core.rag import Rag, Trend, long_trend, short_trend
-from kpis.models import KPI, KpiValue
+from kpis.models import KPI, KpiValue, Unit
 from plans.models import Council, Plan, Theme
 
 #: Order of the status counts, worst first (as the report's key reads).
@@ -73,6 +74,12 @@ class MeasureRow:
     def value(self) -> KpiValue | None:
         return self.current.value
 
+    @property
+    def rag_changed(self) -> bool:
+        """Reported in both quarters, with a different status this quarter than last."""
+        before, now = self.previous.rag, self.current.rag
+        return before is not Rag.NA and now is not Rag.NA and before is not now
+
 
 @dataclass
 class ThemeGroup:
@@ -105,6 +112,12 @@ class QuarterlyReport:
     @property
     def status_counts(self) -> list[tuple[Rag, int]]:
         return count_statuses(self.rows)
+
+    @property
+    def rag_changes(self) -> list[MeasureRow]:
+        """The measures whose status changed since the previous quarter, worst now first."""
+        rank = {status: i for i, status in enumerate(STATUS_ORDER)}
+        return sorted((row for row in self.rows if row.rag_changed), key=lambda r: rank[r.rag])
 
     @property
     def previous_quarter(self) -> Quarter:
@@ -260,7 +273,12 @@ class HistoryRow:
 
 @dataclass(frozen=True)
 class Sparkline:
-    """Coordinates for an inline SVG chart of actuals against targets (no JavaScript)."""
+    """Coordinates for an inline SVG chart of actuals against targets (no JavaScript).
+
+    The plot area runs from ``left`` to ``right`` and ``top`` to ``bottom``; the value axis
+    (``y_ticks``: position and value) starts at 0 unless the values are far from it, and the
+    periods along the bottom (``x_labels``) are thinned out so that they never overlap.
+    """
 
     width: int
     height: int
@@ -269,6 +287,14 @@ class Sparkline:
     dots: list[tuple[float, float, HistoryRow]]
     minimum: Decimal | None
     maximum: Decimal | None
+    left: int = 0
+    right: int = 0
+    top: int = 0
+    bottom: int = 0
+    y_ticks: list[tuple[float, Decimal]] = field(default_factory=list)
+    x_labels: list[tuple[float, str]] = field(default_factory=list)
+    #: Where the "Target" label goes: just after the target line's last point.
+    target_label: tuple[float, float] | None = None
 
     @property
     def empty(self) -> bool:
@@ -292,24 +318,33 @@ def kpi_history(kpi: KPI) -> list[HistoryRow]:
     return rows
 
 
-def sparkline(rows: list[HistoryRow], width: int = 600, height: int = 160) -> Sparkline:
-    """Scale actuals and targets into an SVG viewBox of ``width`` × ``height``."""
-    pad = 12
+#: Room around the plot for the value labels (left), the period labels (below) and the
+#: "Target" label (right), in SVG units.
+_CHART_LEFT, _CHART_RIGHT, _CHART_TOP, _CHART_BOTTOM = 72, 90, 16, 40
+#: Width one period label needs, in SVG units (at the larger type phones get).
+_PERIOD_LABEL_WIDTH = 130
+
+
+def sparkline(
+    rows: list[HistoryRow], unit: str = "", width: int = 640, height: int = 260
+) -> Sparkline:
+    """Scale actuals and targets into an SVG viewBox of ``width`` × ``height``, with axes."""
     plotted = [row for row in rows if row.value.actual is not None]
+    if not plotted:
+        return Sparkline(width, height, "", "", [], None, None)
     numbers = [row.value.actual for row in plotted] + [
         row.value.target for row in rows if row.value.target is not None
     ]
-    if not plotted:
-        return Sparkline(width, height, "", "", [], None, None)
-    low, high = min(numbers), max(numbers)
-    span = (high - low) or Decimal(1)
-    step = (width - 2 * pad) / max(len(rows) - 1, 1)
+    axis = value_axis(numbers, percent=unit == Unit.PERCENT)
+    left, right = _CHART_LEFT, width - _CHART_RIGHT
+    top, bottom = _CHART_TOP, height - _CHART_BOTTOM
+    step = (right - left) / max(len(rows) - 1, 1)
 
     def x(i: int) -> float:
-        return round(pad + i * step if len(rows) > 1 else width / 2, 1)
+        return round(left + i * step if len(rows) > 1 else (left + right) / 2, 1)
 
     def y(number: Decimal) -> float:
-        return round(float(height - pad - (number - low) / span * (height - 2 * pad)), 1)
+        return round(bottom - axis.share(number) * (bottom - top), 1)
 
     dots = []
     actual_points = []
@@ -325,4 +360,23 @@ def sparkline(rows: list[HistoryRow], width: int = 600, height: int = 160) -> Sp
     def fmt(points: list[tuple[float, float]]) -> str:
         return " ".join(f"{px},{py}" for px, py in points)
 
-    return Sparkline(width, height, fmt(actual_points), fmt(target_points), dots, low, high)
+    # Every period when they fit, else every n-th, always including the latest.
+    every = max(1, -(-_PERIOD_LABEL_WIDTH // max(int(step), 1))) if len(rows) > 1 else 1
+    last = len(rows) - 1
+    labelled = [i for i in range(len(rows)) if (last - i) % every == 0]
+    return Sparkline(
+        width,
+        height,
+        fmt(actual_points),
+        fmt(target_points),
+        dots,
+        min(numbers),
+        max(numbers),
+        left=left,
+        right=right,
+        top=top,
+        bottom=bottom,
+        y_ticks=[(y(tick), tick) for tick in axis.ticks],
+        x_labels=[(x(i), rows[i].value.period_label) for i in labelled],
+        target_label=target_points[-1] if target_points else None,
+    )

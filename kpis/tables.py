@@ -8,7 +8,7 @@ import django_tables2 as tables
 
 from core.formatting import format_measure
 from kpis.filters import KpiRow
-from plans.tables import NUMERIC, ListTable, detail_link, status_tag
+from plans.tables import NUMERIC, ROW_TITLE, ListTable, detail_link, status_tag
 
 
 def plain_number(value: Decimal | None) -> Decimal | None:
@@ -24,7 +24,7 @@ class KpiTable(ListTable):
     """Measures for one quarter; the RAG cell carries its word as well as its colour."""
 
     code = tables.Column("Code", accessor="kpi__code")
-    name = tables.Column("Measure", accessor="kpi__name")
+    name = tables.Column("Measure", accessor="kpi__name", attrs=ROW_TITLE)
     theme = tables.Column("Theme", accessor="kpi__theme", order_by=("theme_key",))
     owner = tables.Column("Owner", accessor="kpi__owner")
     period = tables.Column("Period", accessor="period_label", orderable=False)
@@ -32,6 +32,8 @@ class KpiTable(ListTable):
     target = tables.Column("Target", attrs=NUMERIC)
     rag = tables.Column("RAG status", empty_values=(), order_by=("rag_rank",))
     unit = tables.Column("Unit", accessor="kpi__get_unit_display", orderable=False)
+
+    shared_columns = ("theme", "period", "unit")
 
     class Meta(ListTable.Meta):
         sequence = (

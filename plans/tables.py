@@ -21,6 +21,10 @@ NUMERIC: dict[str, dict[str, str]] = {
     "td": {"class": "govuk-table__cell govuk-table__cell--numeric"},
 }
 
+#: Column attributes for the column that names the row (the action, the measure): on a phone
+#: it heads the stacked row, on a desktop it keeps a readable width.
+ROW_TITLE: dict[str, dict[str, str]] = {"td": {"class": "govuk-table__cell app-list-title"}}
+
 
 def status_tag(word: str, colour: str) -> SafeString:
     """A status word in a coloured tag (core.formatting.colour_tag)."""
@@ -52,12 +56,31 @@ class ListTable(tables.Table):
     ) -> None:
         self.caption = caption
         self.today = today or timezone.localdate()
+        #: (header, rendered cell) of the columns fold_columns() shows once above the table.
+        self.shared: list[tuple[str, str]] = []
         super().__init__(*args, **kwargs)
+
+    #: Columns shown once, above the table, when every row of the page has the same value:
+    #: a plan's long title repeated on every line only narrows the columns that differ.
+    shared_columns: tuple[str, ...] = ()
+
+    def fold_columns(self) -> None:
+        """Fit the page on screen (exports keep every column): hide each column that is blank
+        in every row of the page, and show a ``shared_columns`` column whose value is the same
+        in every row once, in ``shared``, instead of in each row."""
+        rows = list(self.paginated_rows)
+        for column in list(self.columns):
+            values = {row.get_cell_value(column.name) for row in rows}
+            if rows and values <= {None, ""}:
+                self.columns.hide(column.name)
+            elif column.name in self.shared_columns and len(rows) > 1 and len(values) == 1:
+                self.shared.append((column.header, rows[0].get_cell(column.name)))
+                self.columns.hide(column.name)
 
     class Meta:
         template_name = "django_tables2/govuk_table.html"
         attrs = {
-            "class": "govuk-table app-list-table",
+            "class": "govuk-table app-list-table app-stack",
             "th": {"class": "govuk-table__header"},
             "td": {"class": "govuk-table__cell"},
         }
@@ -82,13 +105,15 @@ class MoneyColumn(tables.Column):
 class SavingsTable(ListTable):
     """Savings targets with their progress."""
 
-    title = tables.Column("Title")
+    title = tables.Column("Title", attrs=ROW_TITLE)
     plan = tables.Column("Plan", accessor="plan__title", order_by=("plan__title",))
     period = tables.Column("Period", accessor="period", order_by=("start_year", "end_year"))
     target_amount = MoneyColumn("Target")
     identified_amount = MoneyColumn("Identified", default="not reported")
     achieved_amount = MoneyColumn("Achieved", default="not reported")
     percent_achieved = tables.Column("% achieved", accessor="pk", orderable=False, attrs=NUMERIC)
+
+    shared_columns = ("plan", "period")
 
     class Meta(ListTable.Meta):
         model = SavingsTarget

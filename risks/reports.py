@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from core.risk import RiskScore, impact_levels, likelihood_levels, parse_score
 from plans.models import Council
-from risks.models import RiskRegisterEntry, RiskStatus
+from risks.models import Direction, RiskRegisterEntry, RiskStatus
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,14 @@ class RiskReport:
     heat_map: HeatMap
     #: Theme pk -> the open risks pertaining to that theme or priority, by reference.
     by_theme: dict[int, list[RiskRow]] = field(default_factory=dict)
+
+    @property
+    def moved(self) -> list[RiskRow]:
+        """Risks whose direction of travel is recorded as worsening or improving, worsening
+        first (the register's own judgement; a stable or unrecorded direction did not move)."""
+        order = {Direction.WORSENING: 0, Direction.IMPROVING: 1}
+        moving = [row for row in self.rows if row.risk.direction in order]
+        return sorted(moving, key=lambda row: order[row.risk.direction])
 
     def for_theme(self, theme) -> list[RiskRow]:
         """The risks pertaining to a theme (none for measures without a theme)."""

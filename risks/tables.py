@@ -8,7 +8,7 @@ import django_tables2 as tables
 from django.utils import dateformat
 from django.utils.html import format_html
 
-from plans.tables import ListTable
+from plans.tables import ROW_TITLE, ListTable
 from risks.models import RiskRegisterEntry
 
 
@@ -16,7 +16,7 @@ class RiskTable(ListTable):
     """Risks with the current residual score in letters and words ("BII – L – high, ...")."""
 
     reference = tables.Column("Ref.")
-    title = tables.Column("Risk")
+    title = tables.Column("Risk", attrs=ROW_TITLE)
     owner = tables.Column("Owner")
     residual = tables.Column(
         "Current residual score", accessor="residual_score", order_by=("residual_severity",)
@@ -24,6 +24,8 @@ class RiskTable(ListTable):
     status = tables.Column("Status")
     direction = tables.Column("Direction of travel")
     review_date = tables.Column("Review date")
+
+    shared_columns = ("status",)
 
     class Meta(ListTable.Meta):
         model = RiskRegisterEntry

@@ -1,11 +1,13 @@
 """The quarterly KPI report: RAG, trends, grouping and counts, computed in Python."""
 
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 
 from core.periods import FinancialYear, Quarter
 from core.rag import Polarity, Rag, Trend
+from kpis.models import Unit
 from kpis.reports import kpi_history, quarterly_report, reporting_quarters, sparkline
 from tests.factories import make_council, make_kpi, make_plan, make_theme, make_value
 
@@ -154,6 +156,37 @@ def test_history_and_sparkline(medway):
     # The lowest actual is drawn at the bottom of the chart, the highest at the top.
     ys = [dot[1] for dot in chart.dots]
     assert ys[2] == max(ys) and ys[1] == min(ys)
+
+
+def test_chart_labels_every_period_and_the_value_axis(medway):
+    kpi = _row(quarterly_report(medway, Q3_2020), "CC S2").kpi
+    chart = sparkline(kpi_history(kpi), Unit.PERCENT)
+    assert [label for _, label in chart.x_labels] == ["Q3 2019/20", "Q2 2020/21", "Q3 2020/21"]
+    # A percentage's scale starts at 0: 68.4% is drawn about two thirds up, not at the bottom.
+    assert chart.y_ticks[0] == (chart.bottom, Decimal(0))
+    y_of_68 = chart.dots[2][1]
+    assert chart.top < y_of_68 < chart.bottom - (chart.bottom - chart.top) / 2
+    # The target label sits at the end of the target line.
+    assert chart.target_label == tuple(float(n) for n in chart.target_points.split()[-1].split(","))
+
+
+def test_chart_thins_period_labels_that_would_overlap():
+    council = make_council()
+    kpi = make_kpi(council)
+    for i in range(24):
+        make_value(kpi, 2015 + i // 4, i % 4 + 1, i + 1)
+    chart = sparkline(kpi_history(kpi))
+    labels = [label for _, label in chart.x_labels]
+    assert 1 < len(labels) < 24 and labels[-1] == "Q4 2020/21"
+    xs = [x for x, _ in chart.x_labels]
+    assert min(b - a for a, b in pairwise(xs)) >= 90
+
+
+def test_measures_whose_status_changed_since_last_quarter(medway):
+    report = quarterly_report(medway, Q3_2020)
+    # CC S2 went from Green (88.9%) to Red (68.4%); a measure not reported last quarter
+    # has no change to report.
+    assert [row.kpi.code for row in report.rag_changes] == ["CC S2"]
 
 
 def test_data_only_measure_reported_without_its_figure_is_data():

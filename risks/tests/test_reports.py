@@ -3,7 +3,7 @@
 import pytest
 
 from core.risk import RiskMatrix
-from risks.models import RiskStatus
+from risks.models import Direction, RiskStatus
 from risks.reports import risk_report
 from tests.factories import make_council, make_plan, make_risk, make_theme
 
@@ -57,3 +57,13 @@ def test_risks_are_grouped_by_the_priorities_they_pertain_to():
     assert [row.risk.reference for row in report.for_theme(digital)] == ["SR37"]
     assert report.for_theme(None) == []
     assert len(report.rows) == 3
+
+
+def test_risks_that_moved_are_those_worsening_or_improving_worst_first():
+    council = make_council()
+    make_risk(council, reference="SR01", direction=Direction.IMPROVING)
+    make_risk(council, reference="SR02", direction=Direction.STABLE)
+    make_risk(council, reference="SR03")
+    make_risk(council, reference="SR04", direction=Direction.WORSENING)
+    moved = risk_report(council).moved
+    assert [row.risk.reference for row in moved] == ["SR04", "SR01"]

@@ -6,3 +6,10 @@ import { initAll } from "../govuk-frontend/govuk-frontend.min.js";
 
 document.body.classList.add("govuk-frontend-supported");
 initAll();
+
+// A printed dashboard is a cabinet paper: every folded section is printed open.
+window.addEventListener("beforeprint", () => {
+  for (const details of document.querySelectorAll("details")) {
+    details.open = true;
+  }
+});

@@ -63,7 +63,7 @@ def test_cabinet_member_reads_and_prints_medway_q3(
     expect(digi.locator("td").nth(1)).to_have_text("Data")
     expect(digi.locator("td").nth(4)).to_contain_text("IMP")  # long trend, as published
     expect(digi.locator("td").nth(5)).to_contain_text("IMP")  # short trend, as published
-    risks = page.locator("table.app-risk-table")
+    risks = page.get_by_role("table", name=re.compile("^Strategic risk register"))
     expect(risks).to_contain_text("Finances")
     expect(risks).to_contain_text("L – very high, I – catastrophic")
     expect(page.get_by_role("table", name=re.compile("Heat map"))).to_be_visible()

@@ -26,11 +26,15 @@ def medway_cabinet_member():
     return make_user("portfolio", council=medway, role=Role.CABINET)
 
 
-def column_texts(page: Page, index: int) -> list[str]:
+def column_texts(page: Page, header: str) -> list[str]:
+    """The cells of one column, by its header (each cell carries it as data-label)."""
     return [
         text.strip()
         for text in page.locator("table.govuk-table tbody tr").evaluate_all(
-            f"rows => rows.map(r => r.cells[{index}] ? r.cells[{index}].innerText : '')"
+            "(rows, header) => rows.map((r) => {"
+            " const cell = r.querySelector(`[data-label='${header}']`);"
+            " return cell ? cell.innerText : ''; })",
+            header,
         )
     ]
 
@@ -52,19 +56,19 @@ def test_cabinet_member_sorts_filters_and_downloads_kpis(
     expect(header).to_have_attribute("aria-sort", "none")
     header.get_by_role("link").click()
     expect(header).to_have_attribute("aria-sort", "ascending")
-    names = column_texts(page, 1)
+    names = column_texts(page, "Measure")
     assert len(names) > 5 and names == sorted(names)
     header.get_by_role("link").click()
     expect(header).to_have_attribute("aria-sort", "descending")
-    assert column_texts(page, 1) == sorted(names, reverse=True)
+    assert column_texts(page, "Measure") == sorted(names, reverse=True)
 
     # Filter to the Red measures; the sort is kept.
     page.get_by_label("RAG status").select_option(label="Red")
     page.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(r"rag=red"))
-    rags = column_texts(page, 7)
+    rags = column_texts(page, "RAG status")
     assert rags and set(rags) == {"Red"}
-    red_names = column_texts(page, 1)
+    red_names = column_texts(page, "Measure")
     assert red_names == sorted(red_names, reverse=True)
     expect(page.locator("table.govuk-table")).to_contain_text("68.4%")
     assert_accessible("KPI list filtered to Red")
