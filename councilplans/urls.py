@@ -13,7 +13,13 @@ admin.site.index_title = "Plans, measures, risks and savings"
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page links: send them to the static one (the
     # service's own: GOV.UK Frontend's favicons carry the crown, reserved for GOV.UK services).
-    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("images/favicon.ico"))),
+    path(
+        "favicon.ico",
+        RedirectView.as_view(
+            url=lazy(static, str)("images/favicon.ico"), http_method_names=["get", "head"]
+        ),
+        name="favicon",
+    ),
     path("admin/", admin.site.urls),
     path("accounts/", include("work.account_urls")),
     path("", include("work.urls")),
