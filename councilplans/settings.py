@@ -36,7 +36,7 @@ def envlist(name: str, default: str) -> list[str]:
 DEBUG = envbool("DEBUG", "False")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and os.environ.get("DJANGO_INSECURE_DEV_KEY") != "True":
+    if not DEBUG and not envbool("DJANGO_INSECURE_DEV_KEY", "False"):
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=True for local development).")
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
@@ -148,7 +148,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or os.environ.get("STATIC_MANIFEST") == "False"
+            if DEBUG or not envbool("STATIC_MANIFEST", "True")
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },

@@ -230,6 +230,14 @@ def test_debug_yes_runs_locally_with_a_console_mail_that_keeps_links_whole():
     assert result.stdout.split() == ["True", "councilplans.mail.ConsoleEmailBackend"]
 
 
+
+def test_every_yes_no_variable_reads_the_usual_spellings():
+    code = "from django.conf import settings as s; print(s.STORAGES['staticfiles']['BACKEND'])"
+    result = manage("shell", "-v", "0", "-c", code, DEBUG="no", STATIC_MANIFEST="off",
+                    SECRET_KEY=secrets.token_urlsafe(50))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.contrib.staticfiles.storage.StaticFilesStorage"
+
 def requirement_names(specs: list[str]) -> set[str]:
     """The distribution names in requirement lines (pins, ranges; comments and -r left out)."""
     specs = [spec.split("#", 1)[0].strip() for spec in specs]
