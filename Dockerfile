@@ -1,5 +1,6 @@
 # councilplans: gunicorn + whitenoise, configured by environment variables
 # (DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, BEHIND_TLS_PROXY; see README).
+# CI runs the whole suite on PostgreSQL under this Python version too (.ci/run reads it here).
 FROM python:3.13-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -10,6 +11,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 RUN groupadd --system app && useradd --system --gid app --home /app app
 
+# Runtime pins only: the test tools (requirements-test.lock) never enter the image.
 COPY requirements.lock .
 RUN pip install -r requirements.lock
 

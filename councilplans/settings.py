@@ -14,12 +14,19 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS = ("true", "1", "yes", "on")
+FALSE_WORDS = ("false", "0", "no", "off")
+
+
 def envbool(name: str, default: str) -> bool:
-    """Read a boolean; anything but True/False (any case) is a configuration error."""
+    """Read a boolean: true/false, 1/0, yes/no or on/off in any case; anything else is an error."""
     value = os.environ.get(name, default).strip().lower()
-    if value not in ("true", "false"):
-        raise ImproperlyConfigured(f"{name} must be True or False, not {value!r}")
-    return value == "true"
+    if value not in TRUE_WORDS + FALSE_WORDS:
+        raise ImproperlyConfigured(
+            f"{name} must be true/false, 1/0, yes/no or on/off (any case), "
+            f"not {os.environ.get(name)!r}"
+        )
+    return value in TRUE_WORDS
 
 
 def envlist(name: str, default: str) -> list[str]:
@@ -29,7 +36,7 @@ def envlist(name: str, default: str) -> list[str]:
 DEBUG = envbool("DEBUG", "False")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and os.environ.get("DJANGO_INSECURE_DEV_KEY") != "True":
+    if not DEBUG and not envbool("DJANGO_INSECURE_DEV_KEY", "False"):
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=True for local development).")
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
@@ -150,19 +157,22 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or os.environ.get("STATIC_MANIFEST") == "False"
+            if DEBUG or not envbool("STATIC_MANIFEST", "True")
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
 
 # Email (password reset): printed to the console unless SMTP is configured.
-# Once a mail host is configured, SMTP is the default (check --deploy refuses the console
-# backend in production, where reset links must really be sent).
+# Once a mail host is configured, SMTP is the default (check --deploy refuses Django's console
+# backend in production, where reset links must really be sent). Locally (DEBUG) the console
+# prints reset links whole, on one line.
 _email_backend = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if os.environ.get("EMAIL_HOST")
+    else "councilplans.mail.ConsoleEmailBackend"
+    if DEBUG
     else "django.core.mail.backends.console.EmailBackend",
 )
 _email_options: dict[str, object] = {}

@@ -1,4 +1,4 @@
-#!/usr/bin/env python
+#!/usr/bin/env python3
 """Benchmark the cabinet pages: time and query count as the data grows.
 
 Builds a throwaway council with N KPIs (eight quarters of values each), N actions with an
@@ -6,8 +6,10 @@ update each, N risks and N savings targets, then requests the dashboard, the KPI
 list page (and the CSV export) through Django's test client, printing the median time and the
 number of queries for each page and size. The query count must not change with N.
 
-    .venv/bin/python scripts/benchmark.py                 # SQLite in a temporary file
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python scripts/benchmark.py
+    scripts/benchmark.py                 # SQLite in a temporary file
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench scripts/benchmark.py
+
+Whatever Python starts it, it runs under the project's .venv (made as scripts/run makes it).
 
 On PostgreSQL the named database is created (and dropped) by Django's test-database machinery.
 """
@@ -16,12 +18,20 @@ from __future__ import annotations
 
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+VENV = ROOT / ".venv"
+if Path(sys.prefix).resolve() != VENV.resolve():
+    # Started by another Python (the #! line's): go on under the project's virtualenv.
+    if not (VENV / "bin" / "python").exists():
+        subprocess.run(["bash", "-c", ". scripts/_python.sh && make_venv"], cwd=ROOT, check=True)
+    os.execv(VENV / "bin" / "python", [str(VENV / "bin" / "python"), __file__, *sys.argv[1:]])
+
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "councilplans.settings")
 os.environ.setdefault("AXES_ENABLED", "False")

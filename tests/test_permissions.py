@@ -83,10 +83,12 @@ COUNCIL_REDIRECT = _kind(("login", "login"), (404, 404), {302}, 405, 405)
 PUBLIC_FORM = _kind((200, "ok"), (200, "ok"), 200, "ok", "ok")
 PUBLIC_PAGE = _kind((200, 405), (200, 405), 200, 405, 405)
 LOGOUT = _kind((405, "login"), (405, "login"), 405, "login", "login")  # POST signs out
+FAVICON = _kind((302, 405), (302, 405), 302, 405, 405)  # a redirect to the static file
 
 EXPECTATIONS: dict[str, Kind] = {
     "login": PUBLIC_FORM,
     "logout": LOGOUT,
+    "favicon": FAVICON,
     "password_reset": PUBLIC_FORM,
     "password_reset_done": PUBLIC_PAGE,
     "password_reset_confirm": PUBLIC_FORM,  # an invalid link shows "no longer works"

@@ -6,16 +6,20 @@ The figures asserted here are the ones a reader can check against fixtures/sourc
 from __future__ import annotations
 
 import importlib.util
+import io
 import re
 import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from axes.models import AccessAttempt
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.urls import reverse
 
 from actions.models import Action, ActionUpdate, Horizon
 from core.rag import Rag, Trend
@@ -475,6 +479,57 @@ def test_demo_users_are_created_once_with_their_roles_and_work(seeded, capsys):
     }
     assert Action.objects.editable_by(User.objects.get(username="maidstone-officer")).count() == 30
 
+
+
+@override_settings(ALLOW_DEMO_USERS=True)
+def test_demo_users_have_example_emails_for_trying_password_reset(seeded):
+    call_command("create_demo_users", stdout=io.StringIO())
+    officer = get_user_model().objects.get(username="medway-officer")
+    assert officer.email == "medway-officer@example.org"
+
+
+@override_settings(ALLOW_DEMO_USERS=True)
+def test_running_again_leaves_demo_users_alone_but_lifts_their_lockout(seeded, client):
+    call_command("create_demo_users", stdout=io.StringIO())
+    User = get_user_model()
+    officer = User.objects.get(username="medway-officer")
+    # The officer changed their password; running the command again keeps it (and so does
+    # not spend a slow hash on every demo user)...
+    officer.set_password("my-own-secret-2026")
+    officer.save()
+    hashes = dict(User.objects.values_list("username", "password"))
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "medway-officer", "password": "wrong"})
+    assert AccessAttempt.objects.filter(username="medway-officer").exists()
+    locked = client.post(
+        reverse("login"), {"username": "medway-officer", "password": "my-own-secret-2026"}
+    )
+    assert locked.status_code == 429
+
+    call_command("create_demo_users", stdout=io.StringIO())
+    assert dict(User.objects.values_list("username", "password")) == hashes
+    # ...and lifts the lockout, so the demo login works again at once.
+    assert not AccessAttempt.objects.filter(username="medway-officer").exists()
+    signed_in = client.post(
+        reverse("login"), {"username": "medway-officer", "password": "my-own-secret-2026"}
+    )
+    assert signed_in.status_code == 302
+
+    call_command("create_demo_users", "--reset-passwords", stdout=io.StringIO())
+    assert User.objects.get(username="medway-officer").check_password("demo-councilplans")
+
+
+@override_settings(ALLOW_DEMO_USERS=True)
+def test_a_demo_user_put_wrong_is_put_right_without_losing_its_password(seeded):
+    call_command("create_demo_users", stdout=io.StringIO())
+    User = get_user_model()
+    User.objects.filter(username="maidstone-admin").update(is_staff=False, is_active=False)
+    User.objects.filter(username="bromsgrove-cabinet").update(password="!unusable")
+    call_command("create_demo_users", stdout=io.StringIO())
+    admin = User.objects.get(username="maidstone-admin")
+    assert admin.is_staff and admin.is_active and admin.check_password("demo-councilplans")
+    cabinet = User.objects.get(username="bromsgrove-cabinet")
+    assert cabinet.check_password("demo-councilplans")
 
 def test_new_rows_after_the_seed_get_fresh_keys(seeded):
     # loaddata moves PostgreSQL's sequences past the fixtures' fixed keys; without that the

@@ -1,0 +1,106 @@
+"""Every script the README lists runs as written there, from the repository's root."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+#: A plain PATH: the project's .venv is not on it, as in a newcomer's shell.
+PLAIN_PATH = "/usr/local/bin:/usr/bin:/bin"
+
+
+def plain_env(**extra: str) -> dict[str, str]:
+    env = {"PATH": PLAIN_PATH, "HOME": os.environ.get("HOME", "/tmp")}
+    env.update(extra)
+    return env
+
+
+def test_every_script_the_readme_names_exists_and_is_executable():
+    named = set(re.findall(r"scripts/[\w.]+", (ROOT / "README.md").read_text()))
+    assert {"scripts/run", "scripts/test", "scripts/benchmark.py", "scripts/build_fixtures.py",
+            "scripts/update_govuk_frontend.sh"} <= named
+    for name in named:
+        path = ROOT / name
+        assert path.is_file(), name
+        assert os.access(path, os.X_OK), f"{name} is not executable"
+        assert path.read_text().startswith("#!/usr/bin/env "), name
+
+
+def test_benchmark_runs_as_listed_without_the_virtualenv_on_path():
+    # The #! line's python3 is not the project's: the script goes on under .venv by itself.
+    result = subprocess.run(
+        ["scripts/benchmark.py"], cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env=plain_env(BENCH_SIZES="2", BENCH_REPEATS="1"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "database: sqlite" in result.stdout
+    assert re.search(r"^dashboard\s+[\d.]+ ms\s+\d+ q$", result.stdout, re.MULTILINE)
+
+
+def test_build_fixtures_check_runs_as_listed():
+    result = subprocess.run(["scripts/build_fixtures.py", "--check"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120, env=plain_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_update_govuk_frontend_vendors_a_package(tmp_path):
+    # npm stands in for the registry: it packs a GOV.UK Frontend release from local files.
+    package = tmp_path / "package"
+    (package / "dist/govuk/assets/images").mkdir(parents=True)
+    for name in ("govuk-frontend.min.css", "govuk-frontend.min.js"):
+        (package / "dist/govuk" / name).write_text(f"/* {name} 9.9.9 */")
+    (package / "dist/govuk/assets/images/favicon.svg").write_text("<svg/>")
+    (package / "LICENSE.txt").write_text("MIT")
+    with tarfile.open(tmp_path / "govuk-frontend-9.9.9.tgz", "w:gz") as archive:
+        archive.add(package, arcname="package")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    npm = bin_dir / "npm"
+    npm.write_text(f'#!/bin/sh\n[ "$*" = "pack --silent govuk-frontend@9.9.9" ] || exit 1\n'
+                   f'cp {tmp_path}/govuk-frontend-9.9.9.tgz .\n')
+    npm.chmod(0o755)
+    repo = tmp_path / "repo"
+    (repo / "scripts").mkdir(parents=True)
+    script = repo / "scripts/update_govuk_frontend.sh"
+    script.write_bytes((ROOT / "scripts/update_govuk_frontend.sh").read_bytes())
+    script.chmod(0o755)
+
+    result = subprocess.run(["scripts/update_govuk_frontend.sh", "9.9.9"], cwd=repo,
+                            capture_output=True, text=True, timeout=60,
+                            env=plain_env(PATH=f"{bin_dir}:{PLAIN_PATH}"))
+    assert result.returncode == 0, result.stderr
+    vendored = repo / "static/govuk-frontend"
+    assert (vendored / "VERSION").read_text() == "9.9.9\n"
+    assert (vendored / "govuk-frontend.min.css").read_text() == "/* govuk-frontend.min.css 9.9.9 */"
+    assert (vendored / "assets/images/favicon.svg").exists()
+
+
+def venv_is_current(project: Path, python: str | None) -> bool:
+    """scripts/_python.sh's verdict on project/.venv for PYTHON=python (None: unset)."""
+    env = plain_env() if python is None else plain_env(PYTHON=python)
+    result = subprocess.run(
+        ["bash", "-c", f". {ROOT}/scripts/_python.sh && venv_is_current"],
+        cwd=project, env=env, capture_output=True, text=True, timeout=60,
+    )
+    return result.returncode == 0
+
+
+def test_python_chooses_the_interpreter_even_once_the_venv_exists(tmp_path):
+    base = sys._base_executable  # the interpreter this suite's .venv was made from
+    subprocess.run([base, "-m", "venv", "--without-pip", str(tmp_path / ".venv")], check=True)
+    # A second interpreter, as another installed Python answers (only its identity differs).
+    other = tmp_path / "python-other"
+    other.write_text(
+        "#!/bin/sh\n"
+        'case "$*" in *base_prefix*) echo "3.99.0 /opt/python-3.99" ;; '
+        f'*) exec {base} "$@" ;; esac\n'
+    )
+    other.chmod(0o755)
+    assert venv_is_current(tmp_path, None)
+    assert venv_is_current(tmp_path, base)
+    assert not venv_is_current(tmp_path, str(other))
