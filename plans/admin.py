@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth import get_user_model
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
@@ -75,6 +77,44 @@ def administers(request: HttpRequest, obj: models.Model | None) -> bool:
     return cache[key]
 
 
+# Every foreign key here points at an integer primary key. A forged id that cannot be one is
+# refused before it reaches the database (an oversized one crashed SQLite's driver), and is not
+# looked up again when the form is shown with its errors.
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        forged = value not in self.empty_values and not isinstance(value, self.queryset.model)
+        if forged and parse_id(str(value)) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for pk in value:
+            if parse_id(str(pk)) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+class IdsOnlyAutocompleteMixin:
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if parse_id(str(v))], attr)
+
+
+class IdsOnlyAutocompleteSelect(IdsOnlyAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class IdsOnlyAutocompleteSelectMultiple(IdsOnlyAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
 class CouncilScopedMixin:
     """Scope querysets, choices and object permissions to the councils the user administers."""
 
@@ -83,6 +123,11 @@ class CouncilScopedMixin:
         return qs.administered_by(request.user)
 
     def _scoped_choices(self, db_field, request: HttpRequest, kwargs: dict) -> None:
+        many = db_field.many_to_many
+        kwargs["form_class"] = IdMultipleChoiceField if many else IdChoiceField
+        if db_field.name in self.get_autocomplete_fields(request):
+            widget = IdsOnlyAutocompleteSelectMultiple if many else IdsOnlyAutocompleteSelect
+            kwargs["widget"] = widget(db_field, self.admin_site, using=kwargs.get("using"))
         related = db_field.related_model
         if related is get_user_model():
             kwargs["queryset"] = users_of_councils(request)
@@ -120,14 +165,16 @@ class CouncilScopedMixin:
 
 class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
     """A sidebar filter on a relation lists only related rows that rows the user administers
-    use (within the council filtered on, if any), never another council's."""
+    use, never another council's; below the council, only those of the council filtered on."""
 
     def field_choices(self, field, request, model_admin):
         rows = model_admin.get_queryset(request)
-        chosen = [parse_id(pk) for pk in request.GET.getlist(f"{rows.council_path}__id__exact")]
-        if rows.council_path and chosen and None not in chosen:
-            rows = rows.for_councils(chosen)
-        related = field.related_model._default_manager.filter(pk__in=rows.values(self.field_path))
+        related_model = field.related_model
+        if related_model is not Council and rows.council_path:
+            chosen = [parse_id(pk) for pk in request.GET.getlist(f"{rows.council_path}__id__exact")]
+            if chosen and None not in chosen:
+                rows = rows.for_councils(chosen)
+        related = related_model._default_manager.filter(pk__in=rows.values(self.field_path))
         if isinstance(related, CouncilScopedQuerySet):
             related = related.administered_by(request.user)
             if related.council_path:  # a plan's name says its council: one query, not one a row
@@ -135,10 +182,14 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         ordering = self.field_admin_ordering(field, request, model_admin)
         if ordering:
             related = related.order_by(*ordering)
-        if field.related_model is Council:
+        if related_model is Council:
             return [(obj.pk, str(obj)) for obj in related]
         choices = [(obj.pk, str(obj)) for obj in related[: FILTER_MAX_CHOICES + 1]]
         return choices if len(choices) <= FILTER_MAX_CHOICES else []
+
+    def has_output(self):
+        # A filter in use stays applied (and shown) even when its choices are left out.
+        return super().has_output() or self.lookup_val is not None or bool(self.lookup_val_isnull)
 
 
 class ScopedChangeList(ChangeList):
