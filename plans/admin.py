@@ -8,6 +8,7 @@ URLs are checked against the same scoped querysets by the site (plans/adminsite.
 from __future__ import annotations
 
 import datetime
+import re
 
 from django import forms
 from django.contrib import admin, messages
@@ -199,7 +200,7 @@ class ScopedChangeList(ChangeList):
     def get_filters(self, request):
         for key, values in self.get_filters_params().items():
             for value in values:
-                number = value.isascii() and value.lstrip("-").isdigit()
+                number = re.fullmatch(r"-?[0-9]+", value)
                 if (number and abs(int(value)) > MAX_ID) or "\x00" in key + value:
                     raise BadRequest(f"Cannot filter by {key!r}.")
         if self.date_hierarchy:

@@ -398,6 +398,7 @@ def test_filters_narrow_to_the_council_filtered_on(client, world):
         {"due_date__year": "2021", "due_date__month": "2", "due_date__day": "29"},
         {"due_date__month": "99999999999999999999"},
         {"plan__council__id__exact": "99999999999999999999"},
+        {"plan__council__id__exact": "-99999999999999999999"},
         {"status": "on\x00track"},
     ],
 )
