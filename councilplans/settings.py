@@ -45,7 +45,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_NAME = os.environ.get("SITE_NAME", "Council Plans")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "plans.adminsite.CouncilAdminConfig",  # django.contrib.admin, with a council-scoped site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -113,6 +113,8 @@ class KPI(models.Model):
             errors["plan"] = "This plan belongs to another council."
         if self.theme_id and self.council_id and self.theme.plan.council_id != self.council_id:
             errors["theme"] = "This theme belongs to another council."
+        elif self.theme_id and self.plan_id and self.theme.plan_id != self.plan_id:
+            errors["theme"] = "This theme is not part of the KPI's plan: choose one of its themes."
         if errors:
             raise ValidationError(errors)
 

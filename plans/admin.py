@@ -1,20 +1,30 @@
 """Admin for councils, memberships, plans, themes and savings targets.
 
-Every admin here derives from CouncilScopedAdmin: a council administrator sees and picks only
-rows of the councils they administer; a superuser sees all.
+Every admin here derives from CouncilScopedAdmin: a council administrator sees, picks and
+filters on only rows of the councils they administer; a superuser sees all. Object ids in admin
+URLs are checked against the same scoped querysets by the site (plans/adminsite.py).
 """
 
 from __future__ import annotations
 
-from django.contrib import admin
+import datetime
+import re
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth import get_user_model
+from django.core.exceptions import BadRequest, ValidationError
 from django.db import models
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import Action
 from plans.admin_concurrency import VersionedAdminMixin, VersionedInlineMixin
 from plans.admin_people import PeopleAdminMixin
+from plans.adminsite import MAX_ID, parse_id, search_term_problem
 from plans.models import (
     Council,
     Membership,
@@ -24,6 +34,10 @@ from plans.models import (
     Theme,
 )
 from plans.querysets import CouncilScopedQuerySet
+
+#: A sidebar filter lists at most this many rows (councils excepted: there are a few hundred);
+#: a longer list is left out until a council is chosen in the council filter.
+FILTER_MAX_CHOICES = 100
 
 
 def is_council_admin(request: HttpRequest) -> bool:
@@ -48,14 +62,75 @@ def users_of_councils(request: HttpRequest) -> models.QuerySet:
     )
 
 
+def administers(request: HttpRequest, obj: models.Model | None) -> bool:
+    """Whether the user administers this saved object's council (cached per request).
+
+    ``obj`` None (a page about no object in particular) or unsaved (being added, its council
+    picked from scoped choices) passes; a model without a council is for superusers only.
+    """
+    if obj is None or obj.pk is None or request.user.is_superuser:
+        return True
+    cache = request.__dict__.setdefault("_administered_objects", {})
+    key = (obj._meta.label, obj.pk)
+    if key not in cache:
+        qs = type(obj)._default_manager.all()
+        cache[key] = isinstance(qs, CouncilScopedQuerySet) and (
+            qs.administered_by(request.user).filter(pk=obj.pk).exists()
+        )
+    return cache[key]
+
+
+# Every foreign key here points at an integer primary key. A forged id that cannot be one is
+# refused before it reaches the database (an oversized one crashed SQLite's driver), and is not
+# looked up again when the form is shown with its errors.
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        forged = value not in self.empty_values and not isinstance(value, self.queryset.model)
+        if forged and parse_id(str(value)) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for pk in value:
+            if parse_id(str(pk)) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+class IdsOnlyAutocompleteMixin:
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if parse_id(str(v))], attr)
+
+
+class IdsOnlyAutocompleteSelect(IdsOnlyAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class IdsOnlyAutocompleteSelectMultiple(IdsOnlyAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
 class CouncilScopedMixin:
-    """Scope querysets and choices to the councils the user administers."""
+    """Scope querysets, choices and object permissions to the councils the user administers."""
 
     def get_queryset(self, request: HttpRequest):
         qs = super().get_queryset(request)
         return qs.administered_by(request.user)
 
     def _scoped_choices(self, db_field, request: HttpRequest, kwargs: dict) -> None:
+        many = db_field.many_to_many
+        kwargs["form_class"] = IdMultipleChoiceField if many else IdChoiceField
+        if db_field.name in self.get_autocomplete_fields(request):
+            widget = IdsOnlyAutocompleteSelectMultiple if many else IdsOnlyAutocompleteSelect
+            kwargs["widget"] = widget(db_field, self.admin_site, using=kwargs.get("using"))
         related = db_field.related_model
         if related is get_user_model():
             kwargs["queryset"] = users_of_councils(request)
@@ -63,6 +138,8 @@ class CouncilScopedMixin:
         qs = related._default_manager.all()
         if isinstance(qs, CouncilScopedQuerySet):
             kwargs["queryset"] = qs.administered_by(request.user)
+        elif not request.user.is_superuser:
+            kwargs["queryset"] = qs.none()  # rows of no council: superusers only
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         self._scoped_choices(db_field, request, kwargs)
@@ -75,17 +152,78 @@ class CouncilScopedMixin:
     def has_module_permission(self, request):
         return is_council_admin(request)
 
+    # For an inline, obj is the parent object.
     def has_view_permission(self, request, obj=None):
-        return is_council_admin(request)
+        return is_council_admin(request) and administers(request, obj)
 
     def has_add_permission(self, request, *args):
         return is_council_admin(request)
 
     def has_change_permission(self, request, obj=None):
-        return is_council_admin(request)
+        return is_council_admin(request) and administers(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return is_council_admin(request)
+        return is_council_admin(request) and administers(request, obj)
+
+
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A sidebar filter on a relation lists only related rows that rows the user administers
+    use, never another council's; below the council, only those of the council filtered on."""
+
+    def field_choices(self, field, request, model_admin):
+        rows = model_admin.get_queryset(request)
+        related_model = field.related_model
+        if related_model is not Council and rows.council_path:
+            chosen = [parse_id(pk) for pk in request.GET.getlist(f"{rows.council_path}__id__exact")]
+            if chosen and None not in chosen:
+                rows = rows.for_councils(chosen)
+        related = related_model._default_manager.filter(pk__in=rows.values(self.field_path))
+        if isinstance(related, CouncilScopedQuerySet):
+            related = related.administered_by(request.user)
+            if related.council_path:  # a plan's name says its council: one query, not one a row
+                related = related.select_related(related.council_path)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            related = related.order_by(*ordering)
+        if related_model is Council:
+            return [(obj.pk, str(obj)) for obj in related]
+        choices = [(obj.pk, str(obj)) for obj in related[: FILTER_MAX_CHOICES + 1]]
+        return choices if len(choices) <= FILTER_MAX_CHOICES else []
+
+    def has_output(self):
+        # A filter in use stays applied (and shown) even when its choices are left out.
+        return super().has_output() or self.lookup_val is not None or bool(self.lookup_val_isnull)
+
+
+class ScopedChangeList(ChangeList):
+    """Absurd filter values (an integer no column holds, a null character, a date out of
+    range) are a bad request (400) instead of a crash in the database driver."""
+
+    def get_filters(self, request):
+        for key, values in self.get_filters_params().items():
+            for value in values:
+                number = re.fullmatch(r"-?[0-9]+", value)
+                if (number and abs(int(value)) > MAX_ID) or "\x00" in key + value:
+                    raise BadRequest(f"Cannot filter by {key!r}.")
+        if self.date_hierarchy:
+            self._check_date_hierarchy(request)
+        return super().get_filters(request)
+
+    def _check_date_hierarchy(self, request) -> None:
+        given = {
+            part: parse_id(request.GET[f"{self.date_hierarchy}__{part}"])
+            for part in ("year", "month", "day")
+            if f"{self.date_hierarchy}__{part}" in request.GET
+        }
+        if not given:
+            return
+        try:
+            # Django adds a year to the date it filters from: 9998 is the last year that fits.
+            if not given["year"] <= datetime.MAXYEAR - 1:
+                raise ValueError
+            datetime.date(given["year"], given.get("month", 1), given.get("day", 1))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BadRequest("No such date to list.") from exc
 
 
 class CouncilScopedAdmin(CouncilScopedMixin, VersionedAdminMixin, SimpleHistoryAdmin):
@@ -94,9 +232,40 @@ class CouncilScopedAdmin(CouncilScopedMixin, VersionedAdminMixin, SimpleHistoryA
     A change form saved after someone else changed the row (or one of its inline rows) is
     refused with what changed, and every save moves the versions on, so officers' forms
     opened before an admin edit are refused too (plans.admin_concurrency).
+
+    History is read-only: reverting would overwrite the current row without the version check
+    officers' forms rely on, so it is not offered (and a POST to a version is refused).
     """
 
     save_on_top = True
+
+    def get_changelist(self, request, **kwargs):
+        return ScopedChangeList
+
+    def get_list_filter(self, request):
+        return [self._scoped_filter(item) for item in super().get_list_filter(request)]
+
+    def _scoped_filter(self, item):
+        if isinstance(item, str) and get_fields_from_path(self.model, item)[-1].is_relation:
+            return (item, ScopedRelatedFieldListFilter)
+        return item
+
+    def get_search_results(self, request, queryset, search_term):
+        problem = search_term_problem(search_term)
+        if problem:
+            messages.error(request, problem)
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        if parse_id(version_id) is None:
+            raise Http404("No such version.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class CouncilScopedInline(CouncilScopedMixin, VersionedInlineMixin, admin.TabularInline):

@@ -234,3 +234,236 @@ def test_an_admin_correction_makes_officers_open_forms_stale(client, world):
     assert Action.objects.get(pk=action.pk).version == opened_at + 1
     with pytest.raises(ActionConflict):
         record_update(action, officer, ActionStatus.AT_RISK, 50, "Slipping", opened_at)
+
+
+def test_a_council_admin_cannot_read_or_revert_another_councils_history(client, world):
+    """The attack: history pages fell back to stored history outside the scoped changelist,
+    and the revert form saved another council's KPI (or moved it into Medway)."""
+    client.force_login(world["medway_admin"])
+    kpi = world["maidstone"][KPI]
+    version = kpi.history.latest("history_date").history_id
+    for url in (
+        admin_url(KPI, "history", kpi.pk),
+        admin_url(KPI, "simple_history", kpi.pk, version),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302  # as for a KPI that does not exist
+        assert response.url == reverse("admin:index")
+    response = client.post(
+        admin_url(KPI, "simple_history", kpi.pk, version),
+        {"council": world["medway"][Council].pk, "name": "Moved", "polarity": kpi.polarity},
+    )
+    assert response.status_code == 302
+    kpi.refresh_from_db()
+    assert (kpi.council, kpi.name) == (world["maidstone"][Council], "Maidstone complaints")
+
+
+def test_history_is_read_only_even_for_ones_own_council(client, world):
+    client.force_login(world["medway_admin"])
+    plan = world["medway"][Plan]
+    version = plan.history.latest("history_date").history_id
+    page = client.get(admin_url(Plan, "simple_history", plan.pk, version))
+    assert page.status_code == 200
+    assert 'value="Revert"' not in page.content.decode()
+    response = client.post(admin_url(Plan, "simple_history", plan.pk, version), {"title": "Old"})
+    assert response.status_code == 405
+    plan.refresh_from_db()
+    assert plan.title == "Medway Council Plan"
+
+
+@pytest.mark.parametrize("object_id", ["abc", "0", "-1", "99999999999999999999", "1.5"])
+@pytest.mark.parametrize("view", ["change", "delete", "history"])
+def test_malformed_object_ids_are_missing_objects(client, world, view, object_id):
+    client.force_login(world["medway_admin"])
+    response = client.get(admin_url(KPI, view, object_id))
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")
+
+
+@pytest.mark.parametrize("version", ["abc", "99999999999999999999", "0"])
+def test_malformed_history_versions_are_404(client, world, version):
+    client.force_login(world["medway_admin"])
+    kpi = world["medway"][KPI]
+    assert client.get(admin_url(KPI, "simple_history", kpi.pk, version)).status_code == 404
+
+
+def _autocomplete(client, **params):
+    return client.get(reverse("admin:autocomplete"), {"term": "", **params})
+
+
+@pytest.mark.parametrize(
+    ("app_label", "model_name", "field_name"),
+    [
+        ("kpis", "kpi", "owner_user"),
+        ("kpis", "kpivalue", "entered_by"),
+        ("actions", "action", "assigned_users"),
+        ("actions", "actionupdate", "author"),
+    ],
+)
+def test_user_pickers_list_the_members_of_ones_councils(
+    client, world, app_label, model_name, field_name
+):
+    officer = f.make_user("medofficer", world["medway"][Council], Role.OFFICER)
+    client.force_login(world["medway_admin"])
+    response = _autocomplete(
+        client, app_label=app_label, model_name=model_name, field_name=field_name
+    )
+    assert response.status_code == 200
+    names = [row["text"] for row in response.json()["results"]]
+    assert names == ["medadmin", "medofficer"]  # not Maidstone's admin, not the superuser
+    search = _autocomplete(
+        client, app_label=app_label, model_name=model_name, field_name=field_name, term="offi"
+    )
+    assert [row["id"] for row in search.json()["results"]] == [str(officer.pk)]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"app_label": "auth", "model_name": "user", "field_name": "groups"},  # not a picker
+        {"app_label": "admin", "model_name": "logentry", "field_name": "user"},
+        {"app_label": "plans", "model_name": "historicalplan", "field_name": "council"},
+        {"app_label": "kpis", "model_name": "kpi", "field_name": "name"},
+        {"app_label": "kpis", "model_name": "kpi", "field_name": "no_such_field"},
+        {"app_label": "nope", "model_name": "kpi", "field_name": "plan"},
+        {"app_label": "kpis", "model_name": "kpi"},
+        {"app_label": "kpis", "model_name": "kpi", "field_name": "plan", "page": "abc"},
+        {
+            "app_label": "kpis",
+            "model_name": "kpi",
+            "field_name": "plan",
+            "page": "99999999999999999999",
+        },
+        {"app_label": "kpis", "model_name": "kpi", "field_name": "plan", "term": "a " * 50_000},
+        {"app_label": "kpis", "model_name": "kpi", "field_name": "plan", "term": "a\x00"},
+    ],
+    ids=lambda params: "-".join(f"{k}={v[:12]}" for k, v in params.items()),
+)
+def test_forged_or_malformed_autocomplete_requests_are_400(client, world, params):
+    client.force_login(world["medway_admin"])
+    response = _autocomplete(client, **params)
+    assert response.status_code == 400
+    assert "Maidstone" not in response.content.decode()
+
+
+def test_forged_foreign_keys_are_refused_and_reshown_without_crashing(client, world):
+    client.force_login(world["medway_admin"])
+    before = KPI.objects.count()
+    for forged in (world["maidstone"][Plan].pk, "abc", "99999999999999999999"):
+        response = client.post(
+            admin_url(KPI, "add"),
+            {
+                "council": world["medway"][Council].pk,
+                "plan": forged,
+                "name": "Forged",
+                "unit": "percent",
+                "polarity": "higher",
+                "frequency": "quarterly",
+                "order": 0,
+                "values-TOTAL_FORMS": 0,
+                "values-INITIAL_FORMS": 0,
+            },
+        )
+        assert response.status_code == 200, forged
+        assert "Select a valid choice" in response.content.decode()
+    assert KPI.objects.count() == before
+
+
+@pytest.mark.parametrize("model", DOMAIN_MODELS, ids=lambda m: m.__name__)
+def test_filter_sidebars_name_no_other_council(client, world, model):
+    client.force_login(world["medway_admin"])
+    html = client.get(admin_url(model, "changelist")).content.decode()
+    assert "Maidstone" not in html
+    client.force_login(world["superuser"])
+    html = client.get(admin_url(model, "changelist")).content.decode()
+    if model not in (Council, Membership):
+        assert "Maidstone" in html  # the superuser's filters and rows do list it
+
+
+def test_filters_narrow_to_the_council_filtered_on(client, world):
+    client.force_login(world["superuser"])
+    html = client.get(
+        admin_url(KPI, "changelist"), {"council__id__exact": world["medway"][Council].pk}
+    ).content.decode()
+    assert "Medway priority" in html  # the theme filter
+    assert "Maidstone priority" not in html and "Maidstone complaints" not in html
+    assert "Maidstone Council" in html  # the council filter itself still offers both
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"due_date__year": "2147483648"},
+        {"due_date__year": "9999"},
+        {"due_date__year": "0"},
+        {"due_date__year": "2020", "due_date__month": "13"},
+        {"due_date__year": "2021", "due_date__month": "2", "due_date__day": "29"},
+        {"due_date__month": "99999999999999999999"},
+        {"plan__council__id__exact": "99999999999999999999"},
+        {"plan__council__id__exact": "-99999999999999999999"},
+        {"status": "on\x00track"},
+    ],
+)
+def test_absurd_filters_are_bad_requests(client, world, query):
+    client.force_login(world["superuser"])
+    assert client.get(admin_url(Action, "changelist"), query).status_code == 400
+
+
+def test_date_navigation_still_works(client, world):
+    Action.objects.filter(pk=world["medway"][Action].pk).update(due_date="2020-05-01")
+    client.force_login(world["medway_admin"])
+    response = client.get(
+        admin_url(Action, "changelist"), {"due_date__year": "2020", "due_date__month": "5"}
+    )
+    assert response.status_code == 200
+    assert "Medway action" in response.content.decode()
+
+
+@pytest.mark.parametrize("model", DOMAIN_MODELS, ids=lambda m: m.__name__)
+def test_an_over_long_search_shows_a_message_and_no_rows(client, world, model):
+    client.force_login(world["superuser"])
+    response = client.get(admin_url(model, "changelist"), {"q": "a " * 50_000}, follow=True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Search for at most 200 characters" in html
+    assert "0 results" in html
+
+
+def test_a_kpi_theme_must_belong_to_its_plan(client, world):
+    from django.core.exceptions import ValidationError
+
+    council = world["medway"][Council]
+    other_plan = f.make_plan(council, title="Productivity Plan")
+    kpi = KPI(council=council, plan=other_plan, theme=world["medway"][Theme], name="Mixed")
+    with pytest.raises(ValidationError) as refused:
+        kpi.full_clean()
+    assert "not part of the KPI's plan" in str(refused.value.message_dict["theme"])
+    client.force_login(world["medway_admin"])
+    response = client.post(
+        admin_url(KPI, "add"),
+        {
+            "council": council.pk,
+            "plan": other_plan.pk,
+            "theme": world["medway"][Theme].pk,
+            "name": "Mixed",
+            "unit": "percent",
+            "polarity": "higher",
+            "frequency": "quarterly",
+            "order": 0,
+            "values-TOTAL_FORMS": 0,
+            "values-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "not part of the KPI&#x27;s plan" in response.content.decode()
+    assert not KPI.objects.filter(name="Mixed").exists()
+
+
+def test_an_action_theme_must_belong_to_its_plan(world):
+    from django.core.exceptions import ValidationError
+
+    other_plan = f.make_plan(world["medway"][Council], title="Productivity Plan")
+    action = Action(plan=other_plan, theme=world["medway"][Theme], title="Mixed")
+    with pytest.raises(ValidationError) as refused:
+        action.full_clean()
+    assert "theme" in refused.value.message_dict
