@@ -422,13 +422,13 @@ def the_object(world, model):
 @pytest.mark.parametrize("model", ADMINS, ids=lambda m: m.__name__)
 def test_admin_change_forms(world, model):
     user = world["council_admin"]
-    fuzz = Fuzzer(user)
     obj = the_object(world, model)
     assert obj is not None, model
     url = admin_url(model, "change", obj.pk)
     client = Client()
     client.force_login(user)
     base = form_data(client.get(url))  # not QuickClient: this needs the page's context
+    fuzz = Fuzzer(user)  # after the login above: its snapshot is the baseline
     # The unchanged form saves: the fuzzing starts from a valid post.
     assert fuzz.request("POST", url, base, write=True) == 302
     for turn, name in enumerate(base):
@@ -440,11 +440,11 @@ def test_admin_change_forms(world, model):
 @pytest.mark.parametrize("model", ADMINS, ids=lambda m: m.__name__)
 def test_admin_add_forms(world, model):
     user = world["superuser"]
-    fuzz = Fuzzer(user)
     url = admin_url(model, "add")
     client = Client()
     client.force_login(user)
     base = form_data(client.get(url))  # not QuickClient: this needs the page's context
+    fuzz = Fuzzer(user)  # after the login above: its snapshot is the baseline
     for turn, name in enumerate(base):
         for data in with_bad(base, name, ADMIN_SHARE, turn):
             fuzz.request("POST", url, data, write=True)
