@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from actions.models import CLOSED_STATUSES, Action, ActionStatus
-from core.periods import FinancialYear
+from core.periods import FinancialYear, is_plausible_date
 from plans.filters import ANY, CouncilFilterSet, search_filter, text_choices, year_choices
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -46,7 +46,7 @@ class ActionFilterSet(CouncilFilterSet):
         leads, years = set(), set()
         for lead, due in pairs:
             leads.add(lead)
-            if due is not None:
+            if due is not None and is_plausible_date(due):  # stored data is not trusted
                 years.add(FinancialYear.for_date(due).start_year)
         self.set_filter_choices("lead_officer", text_choices(leads))
         self.set_filter_choices("due_year", year_choices(years))

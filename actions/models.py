@@ -13,6 +13,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.formatting import format_measure
+from core.validators import validate_plausible_date
 from plans.models import Plan, Theme
 from plans.querysets import CouncilScopedQuerySet
 
@@ -104,8 +105,8 @@ class Action(models.Model):
         related_name="assigned_actions",
         help_text="The people who update this action.",
     )
-    start_date = models.DateField(null=True, blank=True)
-    due_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
+    due_date = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
     due_label = models.CharField(
         max_length=100,
         blank=True,
@@ -178,7 +179,7 @@ class ActionUpdate(models.Model):
     """One dated report on an action ("Update on Action Plan"). Never edited, only added."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
-    date = models.DateField(default=datetime.date.today)
+    date = models.DateField(default=datetime.date.today, validators=[validate_plausible_date])
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -19,11 +19,16 @@ from datetime import date
 from decimal import Decimal
 
 __all__ = [
+    "EARLIEST_YEAR",
+    "LATEST_YEAR",
     "MONTH_NAMES",
     "FinancialYear",
     "Quarter",
     "fraction_elapsed_between",
     "last_ended_quarter",
+    "is_plausible_date",
+    "is_plausible_year",
+    "is_valid_period",
     "month_in_financial_year",
     "period_label",
     "period_sort_key",
@@ -51,15 +56,34 @@ MONTH_NAMES: tuple[str, ...] = (
 #: First calendar month of the financial year.
 FIRST_MONTH = 4
 
+#: The calendar years this service accepts from people, in dates and financial years alike:
+#: anything outside is refused at entry, a URL naming it is not found, and stored data outside
+#: it is left out of lists of years rather than trusted.
+EARLIEST_YEAR = 1990
+LATEST_YEAR = 2100
+
+# ASCII digits only: Python's \d would also take "２０２０" (full-width) as 2020.
 _YEAR_RE = r"(?P<start>\d{4})\s*[/-]\s*(?P<end>\d{4}|\d{2})"
-_FY_RE = re.compile(rf"^\s*{_YEAR_RE}\s*$")
+_FY_RE = re.compile(rf"^\s*{_YEAR_RE}\s*$", re.ASCII)
 _QUARTER_RES = (
     # "Q3 2020/21", "q3 2020-21"
-    re.compile(rf"^\s*q\s*(?P<q>\d+)\s+{_YEAR_RE}\s*$", re.IGNORECASE),
+    re.compile(rf"^\s*q\s*(?P<q>\d+)\s+{_YEAR_RE}\s*$", re.IGNORECASE | re.ASCII),
     # "2020/21 Q3", "2020-21 q3", "2020-21/q3", "2020/21/Q3"
-    re.compile(rf"^\s*{_YEAR_RE}\s*(?:\s|/)\s*q\s*(?P<q>\d+)\s*$", re.IGNORECASE),
+    re.compile(
+        rf"^\s*{_YEAR_RE}\s*(?:\s|/)\s*q\s*(?P<q>\d+)\s*$", re.IGNORECASE | re.ASCII
+    ),
 )
-_Q_SLUG_RE = re.compile(r"^\s*q(?P<q>\d+)\s*$", re.IGNORECASE)
+_Q_SLUG_RE = re.compile(r"^\s*q(?P<q>\d+)\s*$", re.IGNORECASE | re.ASCII)
+
+
+def is_plausible_year(year: object) -> bool:
+    """Whether ``year`` is an int from EARLIEST_YEAR to LATEST_YEAR."""
+    return isinstance(year, int) and EARLIEST_YEAR <= year <= LATEST_YEAR
+
+
+def is_plausible_date(d: date) -> bool:
+    """Whether ``d`` falls in the years the service accepts."""
+    return is_plausible_year(d.year)
 
 
 def _check_month(calendar_month: int) -> None:
@@ -154,6 +178,11 @@ class FinancialYear:
     @classmethod
     def _from_match(cls, match: re.Match[str], text: str) -> FinancialYear:
         start_year = int(match["start"])
+        if not is_plausible_year(start_year):
+            raise ValueError(
+                f"{text!r} is outside the years this service covers "
+                f"({EARLIEST_YEAR} to {LATEST_YEAR})"
+            )
         end_text = match["end"]
         if len(end_text) == 2:
             ok = int(end_text) == (start_year + 1) % 100
@@ -343,6 +372,8 @@ def last_ended_quarter(today: date) -> Quarter:
 
 def _check_period(start_year: int, quarter: int, month: int) -> None:
     FinancialYear(start_year)  # validates the year
+    if isinstance(quarter, bool) or not isinstance(quarter, int):
+        raise TypeError(f"quarter must be an int, not {quarter!r}")
     if not 0 <= quarter <= 4:
         raise ValueError(f"quarter must be 0 (none) or 1–4, not {quarter}")
     if month != 0:
@@ -351,6 +382,19 @@ def _check_period(start_year: int, quarter: int, month: int) -> None:
             raise ValueError(
                 f"{MONTH_NAMES[month]} is in Q{quarter_of_month(month)}, not Q{quarter}"
             )
+
+
+def is_valid_period(start_year: int, quarter: int, month: int) -> bool:
+    """Whether a stored period is one :func:`period_label` can name, in the plausible years.
+
+    For data stored before validation (or by hand): code that lists stored periods skips the
+    ones that are not, rather than failing.
+    """
+    try:
+        _check_period(start_year, quarter, month)
+    except (TypeError, ValueError):
+        return False
+    return is_plausible_year(start_year)
 
 
 def period_label(start_year: int, quarter: int, month: int) -> str:

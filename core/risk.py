@@ -8,6 +8,7 @@ written likelihood × impact ("4x3"). A council's matrix is its own setting.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -18,6 +19,7 @@ __all__ = [
     "impact_levels",
     "likelihood_levels",
     "parse_score",
+    "rows_off_matrix",
 ]
 
 
@@ -176,3 +178,17 @@ def parse_score(matrix: str, text: str) -> RiskScore:
             f"(expected {_EXAMPLES[key]})"
         )
     return RiskScore(key, match["l"], match["i"])
+
+
+def rows_off_matrix(matrix: str, rows: Iterable[Iterable[str]]) -> int:
+    """How many ``rows`` (each a risk's written scores) have a score not on ``matrix``."""
+    count = 0
+    for scores in rows:
+        for text in scores:
+            try:
+                if text:
+                    parse_score(matrix, text)
+            except ValueError:
+                count += 1
+                break
+    return count

@@ -18,12 +18,21 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 from django_tables2 import Table
 from django_tables2.export import TableExport
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core.formatting import neutralise_formula
 from plans.filters import CouncilFilterSet
 from plans.models import WORK_ROLES, Council, Membership
 
 EXPORT_FORMATS: dict[str, str] = {"csv": "CSV", "xlsx": "Excel (XLSX)"}
+
+
+def spreadsheet_text(value: Any) -> Any:
+    """Text without the control characters (pasted from Word) that a spreadsheet cell cannot
+    hold: openpyxl refuses them, so one stored title would otherwise break the export."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
 
 
 class CouncilMixin(LoginRequiredMixin):
@@ -136,7 +145,9 @@ class CouncilListView(CouncilMixin, TemplateView):
         exporter = TableExport(export_format, table, dataset_kwargs={"title": self.title[:31]})
         dataset = exporter.dataset
         headers = dataset.headers
-        rows = [tuple(neutralise_formula(cell) for cell in row) for row in dataset]
+        rows = [
+            tuple(neutralise_formula(spreadsheet_text(cell)) for cell in row) for row in dataset
+        ]
         dataset.wipe()
         dataset.headers = headers
         dataset.extend(rows)

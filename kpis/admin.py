@@ -1,6 +1,7 @@
 """Admin for KPIs, with their values inline."""
 
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 
 from core.rag import Rag
@@ -13,8 +14,19 @@ def rag_badge(rag: Rag) -> str:
     return format_html('<strong class="rag {}">{}</strong>', rag.css_class, rag.label)
 
 
+class KpiValueFormSet(BaseInlineFormSet):
+    """Gives each value its measure before validation, even an unsaved one (a new KPI added
+    with its values), so KpiValue.clean can check the period against the measure's frequency."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.kpi = self.instance
+        return form
+
+
 class KpiValueInline(CouncilScopedInline):
     model = KpiValue
+    formset = KpiValueFormSet
     fields = ["financial_year", "quarter", "month", "actual", "target", "rag", "commentary"]
     readonly_fields = ["rag"]
     show_change_link = False

@@ -123,6 +123,7 @@ class KpiFilterSet(CouncilFilterSet):
         user = getattr(request, "user", None)
         stored = (
             KpiValue.objects.visible_to(user)
+            .with_valid_period()
             .filter(kpi__council=council)
             .order_by()
             .values_list("financial_year", "quarter", "month")
@@ -200,7 +201,7 @@ class KpiFilterSet(CouncilFilterSet):
 
     def rows(self) -> list[KpiRow]:
         period = self.period
-        values = KpiValue.objects.filter(financial_year=period.year.start_year)
+        values = KpiValue.objects.with_valid_period().filter(financial_year=period.year.start_year)
         kpis = self.qs.prefetch_related(Prefetch("values", queryset=values, to_attr="year_values"))
         rows = [KpiRow(kpi, value_for_quarter(kpi, kpi.year_values, period.number)) for kpi in kpis]
         rag = self._clean("rag")

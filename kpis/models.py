@@ -12,7 +12,15 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from core.periods import period_label, period_sort_key, quarter_of_month
+from core.periods import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    MONTH_NAMES,
+    is_valid_period,
+    period_label,
+    period_sort_key,
+    quarter_of_month,
+)
 from core.rag import Polarity, Rag, Trend, rag_status
 from core.units import Unit, unit_error
 from plans.models import FINANCIAL_YEAR_CHOICES, Council, Plan, Theme
@@ -119,6 +127,12 @@ class KPI(models.Model):
             raise ValidationError(errors)
 
 
+#: A value's quarter: 1-4, or 0 for an annual (or a monthly) value.
+QUARTER_CHOICES = [(0, "Annual (no quarter)")] + [(n, f"Q{n}") for n in range(1, 5)]
+#: A value's month, in financial-year order (April first); 0 for a quarterly or annual value.
+MONTH_CHOICES = [(0, "—")] + [(m, MONTH_NAMES[m]) for m in (*range(4, 13), 1, 2, 3)]
+
+
 class KpiValueQuerySet(CouncilScopedQuerySet):
     council_path = "kpi__council"
 
@@ -131,6 +145,22 @@ class KpiValueQuerySet(CouncilScopedQuerySet):
     def for_period(self, financial_year: int, quarter: int, month: int = 0) -> KpiValueQuerySet:
         return self.filter(financial_year=financial_year, quarter=quarter, month=month)
 
+    def with_valid_period(self) -> KpiValueQuerySet:
+        """Values whose stored period core.periods can name, in the plausible years.
+
+        Rows stored before the period fields were validated (or by hand) are left out of
+        reports and lists rather than trusted; the admin still lists them to be corrected.
+        """
+        months = Q(month=0) | Q(quarter=0, month__range=(1, 12))
+        for number in range(1, 5):
+            months |= Q(
+                quarter=number,
+                month__in=[m for m, _ in MONTH_CHOICES[1:] if quarter_of_month(m) == number],
+            )
+        return self.filter(
+            months, quarter__range=(0, 4), financial_year__range=(EARLIEST_YEAR, LATEST_YEAR)
+        )
+
 
 class KpiValue(models.Model):
     """One measure's actual for one period, with the target that applied then.
@@ -142,10 +172,10 @@ class KpiValue(models.Model):
     kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="values")
     financial_year = models.PositiveSmallIntegerField(choices=FINANCIAL_YEAR_CHOICES)
     quarter = models.PositiveSmallIntegerField(
-        default=0, validators=[MaxValueValidator(4)], help_text="1-4; 0 for an annual value."
+        default=0, choices=QUARTER_CHOICES, help_text="Q1-Q4; annual for an annual value."
     )
     month = models.PositiveSmallIntegerField(
-        default=0, validators=[MaxValueValidator(12)], help_text="1-12 for a monthly value."
+        default=0, choices=MONTH_CHOICES, help_text="The month, for a monthly value."
     )
     actual = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
     target = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
@@ -188,11 +218,23 @@ class KpiValue(models.Model):
         return f"{self.kpi} – {self.period_label}"
 
     @property
+    def has_valid_period(self) -> bool:
+        return is_valid_period(self.financial_year, self.quarter, self.month)
+
+    @property
     def period_label(self) -> str:
+        """E.g. "Q3 2020/21"; a stored period that is not one is shown as stored, never raises."""
+        if not self.has_valid_period:
+            return (
+                f"year {self.financial_year}, quarter {self.quarter}, month {self.month} "
+                "(not a valid period)"
+            )
         return period_label(self.financial_year, self.quarter, self.month)
 
     @property
     def sort_key(self) -> tuple:
+        if not self.has_valid_period:  # sorts as stored, never raises
+            return (self.financial_year, self.quarter, self.month)
         return period_sort_key(self.financial_year, self.quarter, self.month)
 
     @property
@@ -216,7 +258,11 @@ class KpiValue(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        frequency = self.kpi.frequency if self.kpi_id else None
+        # The measure may be unsaved (added with its values in the admin), so it is read from
+        # the instance's cache as well as by id.
+        has_kpi = self.kpi_id or KpiValue._meta.get_field("kpi").is_cached(self)
+        kpi = self.kpi if has_kpi else None
+        frequency = kpi.frequency if kpi is not None else None
         if frequency == Frequency.QUARTERLY and (not 1 <= self.quarter <= 4 or self.month):
             errors["quarter"] = "A quarterly measure needs a quarter (1-4) and no month."
         elif frequency == Frequency.ANNUAL and (self.quarter or self.month):
@@ -228,7 +274,7 @@ class KpiValue(models.Model):
                 errors["quarter"] = "That month is not in that quarter."
             else:
                 self.quarter = quarter_of_month(self.month)
-        if self.kpi_id and self.kpi.data_only and self.target is not None:
+        if kpi is not None and kpi.data_only and self.target is not None:
             errors["target"] = "A data-only measure has no target."
         for name in ("actual", "target"):
             if self.kpi_id and (problem := unit_error(self.kpi.unit, getattr(self, name))):

@@ -185,7 +185,11 @@ def quarterly_report(council: Council, quarter: Quarter) -> QuarterlyReport:
     quarters = [quarter, *history]
     by_kpi: dict[int, dict[Quarter, list[KpiValue]]] = {}
     if kpis:
-        values = KpiValue.objects.filter(kpi__council=council).filter(_quarter_filter(quarters))
+        values = (
+            KpiValue.objects.with_valid_period()
+            .filter(kpi__council=council)
+            .filter(_quarter_filter(quarters))
+        )
         kpis_by_id = {kpi.pk: kpi for kpi in kpis}
         for value in values:
             kpi = kpis_by_id.get(value.kpi_id)
@@ -229,7 +233,8 @@ def quarterly_report(council: Council, quarter: Quarter) -> QuarterlyReport:
 def quarters_with_data(council: Council) -> list[Quarter]:
     """Quarters in which any of the council's measures has a value, newest first (one query)."""
     pairs = (
-        KpiValue.objects.filter(kpi__council=council, quarter__gte=1)
+        KpiValue.objects.with_valid_period()
+        .filter(kpi__council=council, quarter__gte=1)
         .values_list("financial_year", "quarter")
         .distinct()
         .order_by("-financial_year", "-quarter")
@@ -303,7 +308,7 @@ class Sparkline:
 
 def kpi_history(kpi: KPI) -> list[HistoryRow]:
     """Every value of ``kpi``, oldest first, each with RAG and short trend (one query)."""
-    values = sorted(kpi.values.all(), key=lambda v: v.sort_key)
+    values = sorted(kpi.values.with_valid_period(), key=lambda v: v.sort_key)
     by_period = {(v.financial_year, v.quarter, v.month): v for v in values}
     rows: list[HistoryRow] = []
     for value in values:

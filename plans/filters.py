@@ -14,15 +14,20 @@ from django import forms
 from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
-from core.periods import FinancialYear
+from core.periods import EARLIEST_YEAR, LATEST_YEAR, FinancialYear, is_plausible_year
 from plans.models import Council, Plan, SavingsTarget, Theme
 
 ANY = "Any"
 
 
 def year_choices(years: Iterable[int]) -> list[tuple[str, str]]:
-    """Financial years as filter choices, newest first: ("2020", "2020/21")."""
-    return [(str(year), str(FinancialYear(year))) for year in sorted(set(years), reverse=True)]
+    """Financial years as filter choices, newest first: ("2020", "2020/21").
+
+    Years outside the plausible range (stored before dates were validated) are left out
+    rather than trusted.
+    """
+    plausible = {year for year in years if is_plausible_year(year)}
+    return [(str(year), str(FinancialYear(year))) for year in sorted(plausible, reverse=True)]
 
 
 def text_choices(values: Iterable[str]) -> list[tuple[str, str]]:
@@ -118,7 +123,10 @@ class SavingsFilterSet(CouncilFilterSet):
         span = SavingsTarget.objects.filter(council=self.council).aggregate(
             first=Min("start_year"), last=Max("end_year")
         )
-        years = range(span["first"], span["last"] + 1) if span["first"] is not None else []
+        first, last = span["first"], span["last"]
+        if first is not None:  # a stored year out of range must not make a huge span
+            first, last = max(first, EARLIEST_YEAR), min(last, LATEST_YEAR)
+        years = range(first, last + 1) if first is not None else []
         self.set_filter_choices("financial_year", year_choices(years))
 
     def filter_year(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

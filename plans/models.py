@@ -14,8 +14,9 @@ from simple_history.models import HistoricalRecords
 
 from core.periods import FinancialYear
 from core.rag import DEFAULT_TOLERANCE
-from core.risk import RiskMatrix
+from core.risk import RiskMatrix, rows_off_matrix
 from core.savings import SavingsProgress, savings_progress
+from core.validators import validate_plausible_date
 from plans.querysets import CouncilScopedQuerySet
 
 FINANCIAL_YEAR_CHOICES = [(year, str(FinancialYear(year))) for year in range(2000, 2051)]
@@ -80,6 +81,27 @@ class Council(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("council-home", kwargs={"council": self.slug})
+
+    def clean(self) -> None:
+        """A new risk matrix is refused while any of the council's scored risks would be off it
+        (their scores would no longer mean anything); rescore them first."""
+        if self.pk is None:
+            return
+        stored = Council.objects.filter(pk=self.pk).values_list("risk_matrix", flat=True).first()
+        if stored is None or stored == self.risk_matrix:
+            return
+        risks = self.risks.all()
+        off = rows_off_matrix(self.risk_matrix, risks.values_list(*risks.model.SCORE_FIELDS))
+        if off:
+            raise ValidationError(
+                {
+                    "risk_matrix": (
+                        f"{off} risk{'s' if off != 1 else ''} would have scores not on that "
+                        f"matrix. Rescore {'them' if off != 1 else 'it'} first, or keep the "
+                        "current matrix."
+                    )
+                }
+            )
 
 
 class Role(models.TextChoices):
@@ -152,7 +174,7 @@ class Plan(models.Model):
     end_year = financial_year_field("last financial year")
     status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     approved_by = models.CharField(max_length=200, blank=True, help_text="e.g. Cabinet")
-    approved_on = models.DateField(null=True, blank=True)
+    approved_on = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
     owner = models.CharField(max_length=200, blank=True, help_text="e.g. Chief Executive")
     summary = models.TextField(blank=True, help_text="Summary or foreword.")
     source_document = models.CharField(

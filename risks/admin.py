@@ -27,5 +27,4 @@ class RiskRegisterEntryAdmin(CouncilScopedAdmin):
 
     @admin.display(description="current residual score", ordering="residual_score")
     def residual_with_words(self, obj: RiskRegisterEntry) -> str:
-        score = obj.residual
-        return f"{score} ({score.description})" if score else "–"
+        return obj.score_text("residual_score")

@@ -5,17 +5,8 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 
-from core.risk import RiskScore
 from plans.filters import ANY, CouncilFilterSet, search_filter, text_choices
 from risks.models import RiskRegisterEntry, RiskStatus
-
-
-def residual_or_none(risk: RiskRegisterEntry) -> RiskScore | None:
-    """The current residual score, or None when it is empty or not on the council's matrix."""
-    try:
-        return risk.residual
-    except ValueError:
-        return None
 
 
 class RiskFilterSet(CouncilFilterSet):
@@ -58,6 +49,6 @@ class RiskFilterSet(CouncilFilterSet):
         severity (a register is a few dozen rows, so it is sorted in Python)."""
         risks = list(self.qs)
         for risk in risks:
-            risk.residual_parsed = residual_or_none(risk)
+            risk.residual_parsed = risk.residual  # None if empty or off the matrix
             risk.residual_severity = risk.residual_parsed.severity if risk.residual_parsed else 0
         return risks

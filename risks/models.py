@@ -7,8 +7,12 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from core.risk import RiskScore, parse_score
+from core.validators import validate_plausible_date
 from plans.models import Council, Theme
 from plans.querysets import CouncilScopedQuerySet
+
+#: How a stored score that does not parse on the council's matrix is described.
+NOT_ON_MATRIX = "not on this council's matrix"
 
 
 class RiskStatus(models.TextChoices):
@@ -44,7 +48,7 @@ class RiskRegisterEntry(models.Model):
     )
     target_score = models.CharField(max_length=10, blank=True)
     mitigation = models.TextField(blank=True)
-    review_date = models.DateField(null=True, blank=True)
+    review_date = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
     status = models.CharField(max_length=10, choices=RiskStatus.choices, default=RiskStatus.OPEN)
     direction = models.CharField(
         "direction of travel", max_length=10, choices=Direction.choices, blank=True
@@ -70,8 +74,21 @@ class RiskRegisterEntry(models.Model):
         return f"{self.reference} {self.title}"
 
     def score(self, field: str = "residual_score") -> RiskScore | None:
+        """The stored score parsed on the council's matrix; None if empty or not on it (a score
+        stored before the matrix changed, or by hand), so no page fails on one."""
         text = getattr(self, field)
-        return parse_score(self.council.risk_matrix, text) if text else None
+        try:
+            return parse_score(self.council.risk_matrix, text) if text else None
+        except ValueError:
+            return None
+
+    def score_text(self, field: str = "residual_score") -> str:
+        """"BII (L – high, I – critical)"; a score not on the matrix as stored, saying so."""
+        text = getattr(self, field)
+        if not text:
+            return "–"
+        score = self.score(field)
+        return f"{score} ({score.description})" if score else f"{text} ({NOT_ON_MATRIX})"
 
     @property
     def residual(self) -> RiskScore | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from core.risk import RiskScore, impact_levels, likelihood_levels, parse_score
+from core.risk import RiskScore, impact_levels, likelihood_levels
 from plans.models import Council
 from risks.models import Direction, RiskRegisterEntry, RiskStatus
 
@@ -99,10 +99,8 @@ def risk_report(council: Council) -> RiskReport:
         if not risk.residual_score:
             rows.append(RiskRow(risk, None, "Not scored"))
             continue
-        try:
-            rows.append(RiskRow(risk, parse_score(matrix, risk.residual_score)))
-        except ValueError as exc:
-            rows.append(RiskRow(risk, None, str(exc)))
+        score = risk.residual  # None when the stored score is not on the council's matrix
+        rows.append(RiskRow(risk, score, "" if score else risk.score_text("residual_score")))
 
     likelihoods = likelihood_levels(matrix)
     impacts = list(reversed(impact_levels(matrix)))  # least severe on the left

@@ -43,15 +43,14 @@ class RiskTable(ListTable):
     def render_residual(self, record: RiskRegisterEntry, value: str) -> str:
         score = record.residual_parsed
         if score is None:
-            return value
+            return record.score_text("residual_score")
         return format_html(
             '<strong>{}</strong> <span class="app-risk-words">{}</span>', str(score),
             score.description,
         )
 
     def value_residual(self, record: RiskRegisterEntry, value: str) -> str:
-        score = record.residual_parsed
-        return f"{score} ({score.description})" if score else value
+        return record.score_text("residual_score")
 
     def render_review_date(self, value: datetime.date) -> str:
         return dateformat.format(value, "j M Y")

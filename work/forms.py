@@ -21,18 +21,17 @@ class ActionUpdateForm(forms.Form):
             "invalid_choice": "Choose a status from the list.",
         },
     )
+    # The range 0-100 is checked by the service (record_update), not by min_value/max_value:
+    # Django %-formats a validator's message with its params, and "% complete" is itself a
+    # format ("% c"), so these messages must only ever be raised without params.
     percent_complete = forms.IntegerField(
         label="% complete",
-        min_value=0,
-        max_value=100,
         help_text="A whole number from 0 to 100. Completing an action sets it to 100.",
         error_messages={
             "required": "Enter % complete, from 0 to 100.",
             "invalid": "Enter % complete as a whole number from 0 to 100, like 40.",
-            "min_value": "% complete must be between 0 and 100.",
-            "max_value": "% complete must be between 0 and 100.",
         },
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 100}),
     )
     commentary = forms.CharField(
         label="Commentary",

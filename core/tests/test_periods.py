@@ -6,9 +6,13 @@ from decimal import Decimal
 import pytest
 
 from core.periods import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
     FinancialYear,
     Quarter,
     fraction_elapsed_between,
+    is_plausible_date,
+    is_valid_period,
     last_ended_quarter,
     month_in_financial_year,
     period_label,
@@ -392,3 +396,46 @@ def test_quarter_span_runs_oldest_first_across_years() -> None:
     ]
     assert Quarter.span(first, first) == [first]
     assert Quarter.span(last, first) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["0001/02", "1989/90", "2101/02", "9998/99", "２０２０/２１", "2020/２１"]
+)
+def test_financial_year_parse_refuses_years_outside_the_service(text: str) -> None:
+    with pytest.raises(ValueError):
+        FinancialYear.parse(text)
+
+
+@pytest.mark.parametrize(
+    ("year", "quarter"),
+    [("0001-02", "q1"), ("9998-99", "q4"), ("9999-00", "q1"), ("2020-21", "q１")],
+)
+def test_quarter_from_slug_refuses_edge_years_and_non_ascii(year: str, quarter: str) -> None:
+    with pytest.raises(ValueError):
+        Quarter.from_slug(year, quarter)
+
+
+def test_plausible_years_are_one_range() -> None:
+    assert FinancialYear.parse("1990/91") == FinancialYear(1990)
+    assert Quarter.parse("Q4 2100/01") == Quarter(FinancialYear(2100), 4)
+    assert is_plausible_date(date(EARLIEST_YEAR, 1, 1)) and is_plausible_date(
+        date(LATEST_YEAR, 12, 31)
+    )
+    assert not is_plausible_date(date(9999, 12, 31)) and not is_plausible_date(date(1, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("period", "valid"),
+    [
+        ((2020, 3, 0), True),
+        ((2020, 0, 1), True),
+        ((2020, 4, 1), True),
+        ((2020, 5, 0), False),
+        ((2020, 0, 13), False),
+        ((2020, 1, 1), False),
+        ((9999, 1, 0), False),
+        ((2020, -1, 0), False),
+    ],
+)
+def test_is_valid_period(period: tuple[int, int, int], valid: bool) -> None:
+    assert is_valid_period(*period) is valid
