@@ -1,12 +1,12 @@
 """Admin for KPIs, with their values inline."""
 
 from django.contrib import admin
-from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 
 from core.rag import Rag
 from kpis.models import KPI, KpiValue
 from plans.admin import CouncilScopedAdmin, CouncilScopedInline
+from plans.admin_concurrency import VersionedInlineFormSet
 
 
 def rag_badge(rag: Rag) -> str:
@@ -14,7 +14,7 @@ def rag_badge(rag: Rag) -> str:
     return format_html('<strong class="rag {}">{}</strong>', rag.css_class, rag.label)
 
 
-class KpiValueFormSet(BaseInlineFormSet):
+class KpiValueFormSet(VersionedInlineFormSet):
     """Gives each value its measure before validation, even an unsaved one (a new KPI added
     with its values), so KpiValue.clean can check the period against the measure's frequency."""
 

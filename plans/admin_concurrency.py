@@ -28,6 +28,10 @@ from plans.audit import _display
 VERSION_FIELD = "loaded_version"
 
 
+#: Rounds of validation a change form gets when rows keep changing under it.
+MAX_ROUNDS = 3
+
+
 class EditedMeanwhile(Exception):
     """A save lost the race for a row's version after its form had been validated."""
 
@@ -182,15 +186,16 @@ class VersionedAdminMixin(VersionFieldMixin):
     """Refuse stale change forms and stale inline rows; claim versions when saving."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        while True:
+        for _ in range(MAX_ROUNDS - 1):
             try:
                 return super().changeform_view(request, object_id, form_url, extra_context)
             except EditedMeanwhile:
                 # Someone saved a row between this form's validation and its write; all this
                 # request wrote is rolled back. Validating again refuses that row (its
-                # version only grows) and shows what changed. Another round needs yet
-                # another row to lose a race, so this ends.
+                # version only grows) and shows what changed.
                 continue
+        # A last round: losing yet another race now is an error, never an endless loop.
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -335,7 +335,6 @@ def test_user_pickers_list_the_members_of_ones_councils(
             "page": "99999999999999999999",
         },
         {"app_label": "kpis", "model_name": "kpi", "field_name": "plan", "term": "a " * 50_000},
-        {"app_label": "kpis", "model_name": "kpi", "field_name": "plan", "term": "a\x00"},
     ],
     ids=lambda params: "-".join(f"{k}={v[:12]}" for k, v in params.items()),
 )
@@ -401,7 +400,6 @@ def test_filters_narrow_to_the_council_filtered_on(client, world):
         {"due_date__month": "99999999999999999999"},
         {"plan__council__id__exact": "99999999999999999999"},
         {"plan__council__id__exact": "-99999999999999999999"},
-        {"status": "on\x00track"},
     ],
 )
 def test_absurd_filters_are_bad_requests(client, world, query):
@@ -467,3 +465,19 @@ def test_an_action_theme_must_belong_to_its_plan(world):
     with pytest.raises(ValidationError) as refused:
         action.full_clean()
     assert "theme" in refused.value.message_dict
+
+
+def test_a_null_character_in_admin_parameters_is_stripped_the_same_on_every_database(
+    client, world
+):
+    """core.middleware strips NUL from every parameter before any view sees it (PostgreSQL
+    refuses NUL in text; SQLite would store it): "on\x00track" filters as "ontrack"."""
+    client.force_login(world["superuser"])
+    response = client.get(admin_url(Action, "changelist"), {"q": "Med\x00way"})
+    assert response.status_code == 200
+    assert response.context["cl"].query == "Medway"
+    picker = client.get(reverse("admin:autocomplete"), {
+        "app_label": "kpis", "model_name": "kpi", "field_name": "plan", "term": "Med\x00way",
+    })
+    assert picker.status_code == 200
+    assert [row["text"] for row in picker.json()["results"]] == [str(world["medway"][Plan])]
