@@ -22,7 +22,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import formats, timezone
 from django.utils.text import Truncator, capfirst
 
-from plans.audit import _display
+from plans.audit import display_value
 
 #: The hidden field holding the version a form was loaded with.
 VERSION_FIELD = "loaded_version"
@@ -62,7 +62,7 @@ def _shown(instance: models.Model, field: models.Field) -> str:
     )
     if isinstance(value, Decimal):
         value = f"{value.normalize():f}"  # 71.0000 as typed: 71
-    return Truncator(_display(field, value, related)).chars(80)
+    return Truncator(display_value(field, value, related)).chars(80)
 
 
 def stale_message(form: forms.ModelForm, version_missing: bool = False) -> str:

@@ -37,7 +37,8 @@ class AuditEntry:
     changes: list[AuditChange] = field(default_factory=list)
 
 
-def _display(model_field: models.Field, value: Any, related: dict) -> str:
+def display_value(model_field: models.Field, value: Any, related: dict) -> str:
+    """A stored value as a reader sees it (shared by the audit trail and stale-form messages)."""
     if value is None or value == "":
         return "(empty)"
     if isinstance(model_field, models.ForeignKey):
@@ -70,7 +71,7 @@ def _stated_values(model: type[models.Model], record: Any, related: dict) -> lis
         AuditChange(
             label=_label(model, f.name),
             old=None,
-            new=_display(f, getattr(record, f.attname), related),
+            new=display_value(f, getattr(record, f.attname), related),
         )
         for f in _stated_fields(model)
         if getattr(record, f.attname) not in (None, "")
@@ -119,8 +120,8 @@ def audit_trail(history: models.QuerySet) -> list[AuditEntry]:
             changes = [
                 AuditChange(
                     label=_label(model, change.field),
-                    old=_display(model._meta.get_field(change.field), change.old, related),
-                    new=_display(model._meta.get_field(change.field), change.new, related),
+                    old=display_value(model._meta.get_field(change.field), change.old, related),
+                    new=display_value(model._meta.get_field(change.field), change.new, related),
                 )
                 for change in delta.changes
                 if change.field not in SKIPPED_FIELDS

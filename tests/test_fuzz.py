@@ -455,7 +455,9 @@ def test_admin_add_forms(world, model):
 
 
 def test_report_fuzz_totals():
-    """Runs last in this module: how many inputs were fuzzed, and how many gave a 5xx."""
+    """How many inputs this test process fuzzed, and how many gave a 5xx (run alone with
+    ``-n 0 -s`` for the whole module's figure; under xdist it is this worker's share). Each
+    fuzz test also fails on its own 5xx, so nothing depends on this one running last."""
     print(f"\nfuzzed {STATS['requests']} requests; {STATS['errors']} answered 5xx")
     assert STATS["errors"] == 0
 
