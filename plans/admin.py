@@ -144,11 +144,10 @@ class CouncilScopedMixin(DecimalDisplayMixin):
     plans.admin_display.
     """
 
-    def get_autocomplete_fields(self, request):
-        return [
-            name
-            for name in super().get_autocomplete_fields(request)
-            if not _is_theme_field(self.model, name)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.autocomplete_fields = [
+            name for name in self.autocomplete_fields if not _is_theme_field(self.model, name)
         ]
 
     def get_queryset(self, request: HttpRequest):
