@@ -139,8 +139,9 @@ def _decimal_field(model: type[models.Model], name) -> models.DecimalField | Non
 
 
 class ThemesByPlanIterator(ModelChoiceIterator):
-    """The field's themes as one group a plan (named by its title; by title and council when
-    the choices span councils), each choice carrying its theme."""
+    """The field's themes as one group a plan, named by its title (with its period when two
+    plans share a title, and its council when the choices span councils), each choice
+    carrying its theme."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
@@ -152,8 +153,14 @@ class ThemesByPlanIterator(ModelChoiceIterator):
         for theme in queryset:
             groups.setdefault(theme.plan, []).append(self.choice(theme))
         several_councils = len({plan.council_id for plan in groups}) > 1
+        titles = [plan.title for plan in groups]
         for plan, choices in groups.items():
-            yield (str(plan) if several_councils else plan.title, choices)
+            label = plan.title
+            if titles.count(plan.title) > 1:  # this year's plan and last year's, say
+                label = f"{label}, {plan.period}"
+            if several_councils:
+                label = f"{label} ({plan.council.short_name})"
+            yield (label, choices)
 
 
 class ThemeOptionsMixin:

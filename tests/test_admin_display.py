@@ -138,6 +138,11 @@ def test_theme_choices_are_grouped_by_plan_and_follow_the_objects_plan(client, m
     # Adding, with no plan picked yet, every theme shows.
     add = _theme_select(client.get(url(Action, "add")).content.decode())
     assert "hidden" not in add and "More homes" in add and "Growth" in add
+    # Two plans of one title say their periods.
+    f.make_theme(f.make_plan(medway["council"], title="Council Plan", start_year=2021), title="X")
+    select = _theme_select(client.get(url(KPI, "add")).content.decode())
+    assert '<optgroup label="Council Plan, 2020/21">' in select
+    assert '<optgroup label="Council Plan, 2021/22">' in select
     # A risk's themes are grouped too.
     risk = _theme_select(client.get(url(RiskRegisterEntry, "add")).content.decode(), "themes")
     assert '<optgroup label="Housing Strategy">' in risk
