@@ -70,6 +70,9 @@ class KpiValueAdmin(CouncilScopedAdmin):
     def period(self, obj: KpiValue) -> str:
         return obj.period_label
 
+    def decimal_unit(self, obj: KpiValue, field_name: str) -> str:
+        return obj.kpi.unit  # actual and target read "68.4%"
+
     @admin.display(description="RAG")
     def rag(self, obj: KpiValue) -> str:
         return rag_badge(obj.rag)

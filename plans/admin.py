@@ -19,10 +19,18 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import Action
 from plans.admin_concurrency import VersionedAdminMixin, VersionedInlineMixin
+from plans.admin_display import (
+    DecimalDisplayMixin,
+    ThemeFormMixin,
+    ThemesByPlanIterator,
+    ThemeSelect,
+    ThemeSelectMultiple,
+)
 from plans.admin_people import PeopleAdminMixin
 from plans.adminsite import MAX_ID, parse_id, search_term_problem
 from plans.models import (
@@ -105,6 +113,16 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class ThemeChoiceField(IdChoiceField):
+    """A theme, picked from the themes grouped by plan (plans.admin_display)."""
+
+    iterator = ThemesByPlanIterator
+
+
+class ThemeMultipleChoiceField(IdMultipleChoiceField):
+    iterator = ThemesByPlanIterator
+
+
 class IdsOnlyAutocompleteMixin:
     def optgroups(self, name, value, attr=None):
         return super().optgroups(name, [v for v in value if parse_id(str(v))], attr)
@@ -118,8 +136,19 @@ class IdsOnlyAutocompleteSelectMultiple(IdsOnlyAutocompleteMixin, AutocompleteSe
     pass
 
 
-class CouncilScopedMixin:
-    """Scope querysets, choices and object permissions to the councils the user administers."""
+class CouncilScopedMixin(DecimalDisplayMixin):
+    """Scope querysets, choices and object permissions to the councils the user administers.
+
+    Decimals read as people write them, and themes are picked grouped by plan, never through
+    an autocomplete (whose answers cannot be grouped or follow the plan picked): see
+    plans.admin_display.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.autocomplete_fields = [
+            name for name in self.autocomplete_fields if not _is_theme_field(self.model, name)
+        ]
 
     def get_queryset(self, request: HttpRequest):
         qs = super().get_queryset(request)
@@ -128,7 +157,10 @@ class CouncilScopedMixin:
     def _scoped_choices(self, db_field, request: HttpRequest, kwargs: dict) -> None:
         many = db_field.many_to_many
         kwargs["form_class"] = IdMultipleChoiceField if many else IdChoiceField
-        if db_field.name in self.get_autocomplete_fields(request):
+        if db_field.related_model is Theme:
+            kwargs["form_class"] = ThemeMultipleChoiceField if many else ThemeChoiceField
+            kwargs["widget"] = ThemeSelectMultiple() if many else ThemeSelect()
+        elif db_field.name in self.get_autocomplete_fields(request):
             widget = IdsOnlyAutocompleteSelectMultiple if many else IdsOnlyAutocompleteSelect
             kwargs["widget"] = widget(db_field, self.admin_site, using=kwargs.get("using"))
         related = db_field.related_model
@@ -164,6 +196,13 @@ class CouncilScopedMixin:
 
     def has_delete_permission(self, request, obj=None):
         return is_council_admin(request) and administers(request, obj)
+
+
+def _is_theme_field(model, name: str) -> bool:
+    try:
+        return model._meta.get_field(name).related_model is Theme
+    except Exception:  # not a field: Django's checks say so
+        return False
 
 
 class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
@@ -239,6 +278,11 @@ class CouncilScopedAdmin(CouncilScopedMixin, VersionedAdminMixin, SimpleHistoryA
 
     save_on_top = True
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # Themes follow the plan picked, and stay within the object's council.
+        return type(form.__name__, (ThemeFormMixin, form), {})
+
     def get_changelist(self, request, **kwargs):
         return ScopedChangeList
 
@@ -272,6 +316,26 @@ class CouncilScopedInline(CouncilScopedMixin, VersionedInlineMixin, admin.Tabula
     extra = 0
     show_change_link = True
 
+    def get_formset(self, request, obj=None, **kwargs):
+        return labelled_formset(super().get_formset(request, obj, **kwargs))
+
+
+def labelled_formset(formset: type) -> type:
+    """A tabular inline's inputs sit under column headings, not beside labels: each input
+    gets its name ("Actual, row 2") for screen readers (WCAG 1.3.1, 4.1.2)."""
+
+    def add_fields(self, form, index):
+        formset.add_fields(self, form, index)
+        row = "new row" if index is None else f"row {index + 1}"
+        for field in form.fields.values():
+            # Django's "+"/pencil wrapper shares its attrs with the form class's widget.
+            widget = getattr(field.widget, "widget", field.widget)
+            if not widget.is_hidden:
+                label = capfirst(str(field.label or ""))
+                widget.attrs = {**widget.attrs, "aria-label": f"{label}, {row}"}
+
+    return type(formset.__name__, (formset,), {"add_fields": add_fields})
+
 
 @admin.register(Council)
 class CouncilAdmin(CouncilScopedAdmin):
@@ -292,7 +356,11 @@ class MembershipAdmin(PeopleAdminMixin, CouncilScopedAdmin):
     list_display = ["user", "email", "council", "role", "job_title", "active"]
     list_filter = ["council", "role"]
     search_fields = [
-        "user__username", "user__first_name", "user__last_name", "user__email", "job_title"
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "user__email",
+        "job_title",
     ]
     autocomplete_fields = ["council"]
     list_select_related = ["user", "council"]

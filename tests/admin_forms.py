@@ -18,6 +18,7 @@ class _ChangeForm(HTMLParser):
         self.data: dict[str, list[str]] = {}
         self._select: tuple[str, list[str], list[str]] | None = None  # name, chosen, first
         self._textarea: str | None = None
+        self._multiple = False
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         a = dict(attrs)
@@ -31,6 +32,7 @@ class _ChangeForm(HTMLParser):
             self.data.setdefault(a["name"], []).append(a.get("value") or "")
         elif tag == "select" and a.get("name"):
             self._select = (a["name"], [], [])
+            self._multiple = "multiple" in a
         elif tag == "option" and self._select is not None:
             name, chosen, first = self._select
             if not first:
@@ -50,7 +52,8 @@ class _ChangeForm(HTMLParser):
             self.inside = False
         elif tag == "select" and self._select is not None:
             name, chosen, first = self._select
-            self.data[name] = chosen or first
+            # A multiple select with nothing chosen sends nothing; a single one its first.
+            self.data[name] = chosen if self._multiple else chosen or first
             self._select = None
         elif tag == "textarea" and self._textarea is not None:
             self.data[self._textarea][0] = self.data[self._textarea][0].removeprefix("\n")
