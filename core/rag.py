@@ -7,8 +7,11 @@ Medway's key ("Performance: Quarter 3 2020/21"), the default scheme:
 | Green  | met or exceeded target                    |
 | Amber  | slightly below target (within 5%)         |
 | Red    | significantly below target (more than 5%) |
-| Data   | no target set (data-only measure)         |
+| Data   | data only: reported without a target      |
 | NA     | no value for the period                   |
+
+A period whose target is not set (the measure is not data only) is "No target": not rated,
+and not Data.
 
 "Below" follows the measure's polarity. The 5% is the relative shortfall
 against the target, |actual − target| / |target|, and is a parameter.
@@ -64,10 +67,10 @@ RAG_DESCRIPTIONS: dict[str, str] = {
     "green": "met or exceeded target",
     "amber": "slightly below target (within 5%)",
     "red": "significantly below target (more than 5%)",
-    "data": "no target set (data-only measure)",
+    "data": "data only: reported without a target",
     "na": "no value for the period",
     "better": "significantly better than target",
-    "notarget": "no target set for this period",
+    "notarget": "no target set for this period (not rated)",
 }
 
 TREND_ARROWS: dict[str, str] = {
@@ -455,6 +458,10 @@ class StatusCount:
     state: State
     count: int
     percent: Decimal | None
+
+    def __iter__(self):
+        """Unpacks as (role, count), as the summaries did before schemes."""
+        return iter((self.state.role, self.count))
 
 
 def _pct(number: Decimal) -> str:

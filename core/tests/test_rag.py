@@ -35,7 +35,7 @@ def test_default_tolerance() -> None:
         (Rag.GREEN, "green", "Green", "met or exceeded target"),
         (Rag.AMBER, "amber", "Amber", "slightly below target (within 5%)"),
         (Rag.RED, "red", "Red", "significantly below target (more than 5%)"),
-        (Rag.DATA, "data", "Data", "no target set (data-only measure)"),
+        (Rag.DATA, "data", "Data", "data only: reported without a target"),
         (Rag.NA, "na", "NA", "no value for the period"),
     ],
 )
