@@ -35,6 +35,7 @@ from plans.models import Council
 from plans.querysets import CouncilScopedQuerySet
 
 _CACHE = "_rag_scheme"
+IN_USE_TAKEN = "This council already has a scheme in use: take that one out of use first."
 
 
 class RagSchemeQuerySet(CouncilScopedQuerySet):
@@ -119,7 +120,10 @@ class RagScheme(models.Model):
         ordering = ["council__name", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["council"], condition=Q(in_use=True), name="one_rag_scheme_in_use"
+                fields=["council"],
+                condition=Q(in_use=True),
+                name="one_rag_scheme_in_use",
+                violation_error_message=IN_USE_TAKEN,
             )
         ]
 
@@ -137,16 +141,6 @@ class RagScheme(models.Model):
             self.rule()
         except ValueError as error:
             raise ValidationError(str(error)) from None
-        if (
-            self.in_use
-            and self.council_id
-            and RagScheme.objects.filter(council_id=self.council_id, in_use=True)
-            .exclude(pk=self.pk)
-            .exists()
-        ):
-            raise ValidationError(
-                {"in_use": "This council already has a scheme in use: take it out of use first."}
-            )
 
 
 class RagState(models.Model):

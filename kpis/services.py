@@ -95,9 +95,9 @@ class ReturnRow:
         """The RAG this quarter's value gets against its (possibly carried) target."""
         if self.value is None:
             return Rag.NA
-        # KpiValue.rag holds the rule (polarity, tolerance, data-only); the target may be
-        # one carried forward, so ask an unsaved copy rather than the stored row.
-        return KpiValue(kpi=self.kpi, actual=self.value.actual, target=self.target).rag
+        # The council's scheme judges it (KpiValue.status); the target may be one carried
+        # forward, so it is given rather than read from the stored row.
+        return self.value.status(target=self.target)
 
 
 def returnable_kpis(user: Any, council: Council) -> Any:
@@ -113,16 +113,22 @@ def returnable_kpis(user: Any, council: Council) -> Any:
 def return_rows(user: Any, council: Council, quarter: Quarter) -> list[ReturnRow]:
     """Every measure ``user`` may enter for ``council`` in ``quarter``, in three queries."""
     kpis = list(returnable_kpis(user, council))
+    for kpi in kpis:
+        kpi.council = council  # one council object: its RAG scheme is loaded once
     return _rows_for(kpis, quarter)
 
 
 def _rows_for(kpis: list[KPI], quarter: Quarter) -> list[ReturnRow]:
     previous = quarter.previous()
     year, number = quarter.year.start_year, quarter.number
-    values = KpiValue.objects.filter(kpi__in=kpis, month=0).filter(
-        Q(financial_year=year, quarter=number)
-        | Q(financial_year=previous.year.start_year, quarter=previous.number)
-    ).select_related("entered_by")
+    values = (
+        KpiValue.objects.filter(kpi__in=kpis, month=0)
+        .filter(
+            Q(financial_year=year, quarter=number)
+            | Q(financial_year=previous.year.start_year, quarter=previous.number)
+        )
+        .select_related("entered_by")
+    )
     by_pk = {kpi.pk: kpi for kpi in kpis}
     current: dict[int, KpiValue] = {}
     before: dict[int, KpiValue] = {}
@@ -287,9 +293,11 @@ def _save_cell(
     period = {"kpi": kpi, "financial_year": quarter.year.start_year, "quarter": quarter.number}
     if current is None and actual is None and not commentary:
         return None  # an empty cell stays empty (or was removed meanwhile: the same)
-    if current is not None and current.actual == actual and clean_text(
-        current.commentary
-    ) == commentary:
+    if (
+        current is not None
+        and current.actual == actual
+        and clean_text(current.commentary) == commentary
+    ):
         return None  # already as the officer wants it, whoever saved it
     if current is None and entry.version is None:
         value = KpiValue(**period, month=0, actual=actual)

@@ -28,6 +28,7 @@ from core.rag import Rag
 from core.units import Unit
 from dashboard.views import dashboard_url, latest_quarter
 from kpis.models import KPI, Frequency, KpiValue
+from kpis.schemes import rag_scheme
 from kpis.services import (
     CellConflict,
     ReturnConflict,
@@ -130,8 +131,13 @@ def _council_returns(
             missing = [k for k in expected if (k.pk, quarter) not in entered]
             if quarter == due or missing:
                 returns.append(
-                    OpenReturn(quarter, _return_url(council, quarter), expected, missing,
-                               just_ended=quarter == due)
+                    OpenReturn(
+                        quarter,
+                        _return_url(council, quarter),
+                        expected,
+                        missing,
+                        just_ended=quarter == due,
+                    )
                 )
         choices = set(window)
         for quarters in spans.values():
@@ -262,9 +268,12 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     pk=pk,
                 )
             else:
-                messages.success(request, _saved_message(
-                    f"Update saved: {action.get_status_display()}, {action.progress_phrase}."
-                ))
+                messages.success(
+                    request,
+                    _saved_message(
+                        f"Update saved: {action.get_status_display()}, {action.progress_phrase}."
+                    ),
+                )
                 return redirect(action)
     elif can_edit:
         form = ActionUpdateForm(
@@ -308,8 +317,9 @@ class ReturnCell:
     @classmethod
     def stored(cls, row: ReturnRow) -> ReturnCell:
         """The cell as it is stored now."""
-        return cls(row, row.actual_text, row.commentary, row.version, row.actual_text,
-                   row.commentary)
+        return cls(
+            row, row.actual_text, row.commentary, row.version, row.actual_text, row.commentary
+        )
 
     @property
     def kpi(self) -> KPI:
@@ -414,9 +424,12 @@ def kpi_return(request: HttpRequest, council: str, year: str, quarter: str) -> H
             )
         else:
             if saved:
-                messages.success(request, _saved_message(
-                    f"Saved {len(saved)} value{'s' if len(saved) != 1 else ''} for {period}."
-                ))
+                messages.success(
+                    request,
+                    _saved_message(
+                        f"Saved {len(saved)} value{'s' if len(saved) != 1 else ''} for {period}."
+                    ),
+                )
             else:
                 messages.info(request, "Nothing had changed, so nothing was saved.")
             return redirect(request.path)
@@ -426,6 +439,7 @@ def kpi_return(request: HttpRequest, council: str, year: str, quarter: str) -> H
         "work/kpi_return.html",
         {
             "council": council_obj,
+            "rag_scheme": rag_scheme(council_obj),
             "quarter": period,
             "previous_quarter": period.previous(),
             "cells": cells,

@@ -160,7 +160,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='ragscheme',
-            constraint=models.UniqueConstraint(condition=models.Q(('in_use', True)), fields=('council',), name='one_rag_scheme_in_use'),
+            constraint=models.UniqueConstraint(condition=models.Q(('in_use', True)), fields=('council',), name='one_rag_scheme_in_use', violation_error_message='This council already has a scheme in use: take that one out of use first.'),
         ),
         migrations.AddConstraint(
             model_name='ragstate',
