@@ -29,7 +29,16 @@ class KpiValueFormSet(VersionedInlineFormSet):
 class KpiValueInline(CouncilScopedInline):
     model = KpiValue
     formset = KpiValueFormSet
-    fields = ["financial_year", "quarter", "month", "actual", "target", "rag", "commentary"]
+    fields = [
+        "financial_year",
+        "quarter",
+        "month",
+        "actual",
+        "target",
+        "data_only",
+        "rag",
+        "commentary",
+    ]
     readonly_fields = ["rag"]
     show_change_link = False
 
