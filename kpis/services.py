@@ -121,14 +121,10 @@ def return_rows(user: Any, council: Council, quarter: Quarter) -> list[ReturnRow
 def _rows_for(kpis: list[KPI], quarter: Quarter) -> list[ReturnRow]:
     previous = quarter.previous()
     year, number = quarter.year.start_year, quarter.number
-    values = (
-        KpiValue.objects.filter(kpi__in=kpis, month=0)
-        .filter(
-            Q(financial_year=year, quarter=number)
-            | Q(financial_year=previous.year.start_year, quarter=previous.number)
-        )
-        .select_related("entered_by")
-    )
+    values = KpiValue.objects.filter(kpi__in=kpis, month=0).filter(
+        Q(financial_year=year, quarter=number)
+        | Q(financial_year=previous.year.start_year, quarter=previous.number)
+    ).select_related("entered_by")
     by_pk = {kpi.pk: kpi for kpi in kpis}
     current: dict[int, KpiValue] = {}
     before: dict[int, KpiValue] = {}
@@ -293,11 +289,9 @@ def _save_cell(
     period = {"kpi": kpi, "financial_year": quarter.year.start_year, "quarter": quarter.number}
     if current is None and actual is None and not commentary:
         return None  # an empty cell stays empty (or was removed meanwhile: the same)
-    if (
-        current is not None
-        and current.actual == actual
-        and clean_text(current.commentary) == commentary
-    ):
+    if current is not None and current.actual == actual and clean_text(
+        current.commentary
+    ) == commentary:
         return None  # already as the officer wants it, whoever saved it
     if current is None and entry.version is None:
         value = KpiValue(**period, month=0, actual=actual)

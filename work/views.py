@@ -131,13 +131,8 @@ def _council_returns(
             missing = [k for k in expected if (k.pk, quarter) not in entered]
             if quarter == due or missing:
                 returns.append(
-                    OpenReturn(
-                        quarter,
-                        _return_url(council, quarter),
-                        expected,
-                        missing,
-                        just_ended=quarter == due,
-                    )
+                    OpenReturn(quarter, _return_url(council, quarter), expected, missing,
+                               just_ended=quarter == due)
                 )
         choices = set(window)
         for quarters in spans.values():
@@ -268,12 +263,9 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     pk=pk,
                 )
             else:
-                messages.success(
-                    request,
-                    _saved_message(
-                        f"Update saved: {action.get_status_display()}, {action.progress_phrase}."
-                    ),
-                )
+                messages.success(request, _saved_message(
+                    f"Update saved: {action.get_status_display()}, {action.progress_phrase}."
+                ))
                 return redirect(action)
     elif can_edit:
         form = ActionUpdateForm(
@@ -317,9 +309,8 @@ class ReturnCell:
     @classmethod
     def stored(cls, row: ReturnRow) -> ReturnCell:
         """The cell as it is stored now."""
-        return cls(
-            row, row.actual_text, row.commentary, row.version, row.actual_text, row.commentary
-        )
+        return cls(row, row.actual_text, row.commentary, row.version, row.actual_text,
+                   row.commentary)
 
     @property
     def kpi(self) -> KPI:
@@ -424,12 +415,9 @@ def kpi_return(request: HttpRequest, council: str, year: str, quarter: str) -> H
             )
         else:
             if saved:
-                messages.success(
-                    request,
-                    _saved_message(
-                        f"Saved {len(saved)} value{'s' if len(saved) != 1 else ''} for {period}."
-                    ),
-                )
+                messages.success(request, _saved_message(
+                    f"Saved {len(saved)} value{'s' if len(saved) != 1 else ''} for {period}."
+                ))
             else:
                 messages.info(request, "Nothing had changed, so nothing was saved.")
             return redirect(request.path)
