@@ -20,6 +20,7 @@ TAG_COLOURS = {
     "blue": "blue",
     "na": "grey",
     "grey": "grey",
+    "purple": "purple",
 }
 
 
@@ -81,19 +82,29 @@ def format_measure(
     return text
 
 
-def colour_tag(word: str, colour: str, title: str = "") -> SafeString:
+def colour_tag(word: str, colour: str, title: str = "", symbol: str = "") -> SafeString:
     """A status word in a coloured GOV.UK tag: the word is always there, the colour only helps.
 
-    ``colour`` is a RAG value ("green", "amber", "red", "data", "na") or a status colour;
-    every RAG cell, action status and progress flag on the site is drawn by this.
+    ``colour`` is a RAG value ("green", "amber", "red", "data", "na") or a palette colour
+    (core.rag.Colour); ``symbol`` (a council scheme's "★") goes before the word, hidden from
+    screen readers, which read the word. Every RAG cell, action status and progress flag on
+    the site is drawn by this.
     """
     return format_html(
-        '<strong{} class="govuk-tag govuk-tag--{} rag rag--{}">{}</strong>',
+        '<strong{} class="govuk-tag govuk-tag--{} rag rag--{}">{}{}</strong>',
         format_html(' title="{}"', title) if title else "",
         TAG_COLOURS.get(colour, "grey"),
         colour,
+        format_html('<span class="rag__symbol" aria-hidden="true">{}</span> ', symbol)
+        if symbol
+        else "",
         word,
     )
+
+
+def state_tag(state: Any) -> SafeString:
+    """A RAG state of a council's scheme (core.rag.State): its word, symbol and colour."""
+    return colour_tag(state.label, state.colour, state.meaning, state.symbol)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -19,7 +19,7 @@ from django.views.generic import RedirectView, TemplateView
 
 from actions.reports import attention_report
 from core.periods import Quarter
-from core.rag import RAG_DESCRIPTIONS, Rag, Trend
+from core.rag import Trend
 from dashboard.generic import CouncilMixin
 from kpis.models import KPI
 from kpis.reports import (
@@ -29,6 +29,7 @@ from kpis.reports import (
     reporting_quarters,
     sparkline,
 )
+from kpis.schemes import rag_scheme
 from plans.audit import audit_trail
 from plans.models import Council
 from plans.reports import council_plans, savings_report
@@ -103,6 +104,13 @@ class LatestDashboardView(CouncilMixin, RedirectView):
         return dashboard_url(self.council, latest_quarter(self.council))
 
 
+def trend_key(report) -> list[Trend]:
+    """The trends' key; Up and Down (movement, not judged) where a measure has no direction."""
+    key = [Trend.IMP, Trend.DET, Trend.STATIC, Trend.NA]
+    shown = {result.trend for row in report.rows for result in (row.short, row.long)}
+    return key + [trend for trend in (Trend.UP, Trend.DOWN) if trend in shown]
+
+
 class DashboardView(CouncilMixin, TemplateView):
     """The quarterly dashboard as the cabinet reads it, on screen and printed."""
 
@@ -138,9 +146,9 @@ class DashboardView(CouncilMixin, TemplateView):
             quarters=quarters,
             previous_url=dashboard_url(self.council, quarter.previous()),
             next_url=dashboard_url(self.council, quarter.next()),
-            rag_key=[(rag, RAG_DESCRIPTIONS[rag.value]) for rag in (Rag.RED, Rag.AMBER, Rag.GREEN)]
-            + [(Rag.DATA, "no target set"), (Rag.NA, "not available")],
-            trend_key=[Trend.IMP, Trend.DET, Trend.STATIC, Trend.NA],
+            rag_scheme=report.scheme,
+            rag_key=report.key,
+            trend_key=trend_key(report),
         )
         return context
 
@@ -161,6 +169,7 @@ class KpiDetailView(CouncilMixin, TemplateView):
         history = kpi_history(kpi)
         context.update(
             kpi=kpi,
+            rag_scheme=rag_scheme(kpi.council),
             history=history,
             chart=sparkline(history, kpi.unit),
             audit=audit_trail(kpi.history.all()),

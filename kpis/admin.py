@@ -1,17 +1,19 @@
 """Admin for KPIs, with their values inline."""
 
 from django.contrib import admin
-from django.utils.html import format_html
+from django.utils.html import format_html_join
 
-from core.rag import Rag
+from core.formatting import state_tag
+from core.rag import PRESETS
 from kpis.models import KPI, KpiValue
+from kpis.schemes import RagScheme, RagState, build_scheme, forget_scheme, rag_scheme
 from plans.admin import CouncilScopedAdmin, CouncilScopedInline
 from plans.admin_concurrency import VersionedInlineFormSet
 
 
-def rag_badge(rag: Rag) -> str:
-    # The word is always shown: colour is never the only signal.
-    return format_html('<strong class="rag {}">{}</strong>', rag.css_class, rag.label)
+def rag_badge(value: KpiValue) -> str:
+    """The value's status as its council's scheme names and draws it (word always shown)."""
+    return state_tag(rag_scheme(value.kpi.council).state(value.rag))
 
 
 class KpiValueFormSet(VersionedInlineFormSet):
@@ -27,13 +29,22 @@ class KpiValueFormSet(VersionedInlineFormSet):
 class KpiValueInline(CouncilScopedInline):
     model = KpiValue
     formset = KpiValueFormSet
-    fields = ["financial_year", "quarter", "month", "actual", "target", "rag", "commentary"]
+    fields = [
+        "financial_year",
+        "quarter",
+        "month",
+        "actual",
+        "target",
+        "data_only",
+        "rag",
+        "commentary",
+    ]
     readonly_fields = ["rag"]
     show_change_link = False
 
     @admin.display(description="RAG")
     def rag(self, obj: KpiValue) -> str:
-        return rag_badge(obj.rag) if obj.pk else "–"
+        return rag_badge(obj) if obj.pk else "–"
 
 
 @admin.register(KPI)
@@ -73,6 +84,73 @@ class KpiValueAdmin(CouncilScopedAdmin):
     def decimal_unit(self, obj: KpiValue, field_name: str) -> str:
         return obj.kpi.unit  # actual and target read "68.4%"
 
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        # One council object per council on the page, so each scheme is loaded once.
+        changelist.result_list = list(changelist.result_list)
+        councils = {}
+        for value in changelist.result_list:
+            value.kpi.council = councils.setdefault(value.kpi.council_id, value.kpi.council)
+        return changelist
+
     @admin.display(description="RAG")
     def rag(self, obj: KpiValue) -> str:
-        return rag_badge(obj.rag)
+        return rag_badge(obj)
+
+
+class RagStateInline(CouncilScopedInline):
+    model = RagState
+    fields = ["role", "label", "symbol", "colour", "meaning"]
+    extra = 0
+
+
+@admin.register(RagScheme)
+class RagSchemeAdmin(CouncilScopedAdmin):
+    """A council's RAG scheme: a built-in one by name, its thresholds and its own words."""
+
+    list_display = ["name", "council", "preset", "in_use", "summary"]
+    list_filter = ["council", "preset", "in_use"]
+    search_fields = ["name"]
+    autocomplete_fields = ["council"]
+    list_select_related = ["council"]
+    inlines = [RagStateInline]
+    fieldsets = [
+        (None, {"fields": ["council", "name", "preset", "in_use"]}),
+        (
+            "Thresholds (empty: the built-in scheme's)",
+            {"fields": ["measure", "amber_band", "green_band", "better_band", "trend_amber"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("states")
+
+    @admin.display(description="key")
+    def summary(self, obj: RagScheme) -> str:
+        """The states this scheme shows, in its words, worst first."""
+        if obj.preset not in PRESETS:
+            return "–"
+        try:
+            scheme = rag_scheme_of(obj)
+        except ValueError as error:
+            return str(error)
+        return format_html_join(" ", "{}", ((state_tag(state),) for state in scheme.key()))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        forget_scheme(form.instance.council)
+
+
+def rag_scheme_of(obj: RagScheme):
+    """The scheme a stored row describes (its own states, as saved)."""
+    states = [
+        {
+            "role": s.role,
+            "label": s.label,
+            "symbol": s.symbol,
+            "colour": s.colour,
+            "meaning": s.meaning,
+        }
+        for s in obj.states.all()
+    ]
+    return build_scheme(obj.preset, obj.__dict__, states)

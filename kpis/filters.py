@@ -18,15 +18,16 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from core.periods import FinancialYear, Quarter, quarter_of_month
-from core.rag import Rag
+from core.rag import SEVERITY, Rag, Scheme, State, medway
 from kpis.models import KPI, Frequency, KpiValue
 from kpis.reports import value_standing_for_quarter
+from kpis.schemes import rag_scheme
 from plans.filters import ANY, CouncilFilterSet, search_filter, text_choices, year_choices
 
 QUARTER_CHOICES = [(str(n), f"Q{n}") for n in range(1, 5)]
 
 #: Worst first, so that sorting by RAG ascending puts Red at the top.
-RAG_RANK: dict[Rag, int] = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.DATA: 3, Rag.NA: 4}
+RAG_RANK: dict[Rag, int] = {role: rank for rank, role in enumerate(SEVERITY)}
 
 
 def _effective_quarter(quarter: int, month: int) -> int:
@@ -64,10 +65,22 @@ class KpiRow:
 
     kpi: KPI
     value: KpiValue | None
+    #: The same period last year (for schemes whose Amber depends on the trend).
+    last_year: KpiValue | None = None
+    #: The council's RAG scheme, which names and draws the status.
+    scheme: Scheme | None = None
 
     @property
     def rag(self) -> Rag:
-        return self.value.rag if self.value is not None else Rag.NA
+        if self.value is None:
+            return Rag.NA
+        last = self.last_year.actual if self.last_year is not None else None
+        return self.value.status(last_year_actual=last)
+
+    @property
+    def state(self) -> State:
+        """The status as the council's scheme names and draws it."""
+        return (self.scheme or medway()).state(self.rag)
 
     @property
     def rag_rank(self) -> int:
@@ -102,7 +115,7 @@ class KpiFilterSet(CouncilFilterSet):
     )
     owner = django_filters.ChoiceFilter(label="Owner", empty_label=ANY)
     rag = django_filters.ChoiceFilter(
-        label="RAG status", choices=Rag.choices, method="keep", empty_label=ANY
+        label="RAG status", choices=medway().choices(), method="keep", empty_label=ANY
     )
     financial_year = django_filters.ChoiceFilter(
         label="Financial year", method="keep", empty_label=None
@@ -179,6 +192,7 @@ class KpiFilterSet(CouncilFilterSet):
         self.set_filter_choices("owner", text_choices(owners))
         years = {y for y, _ in self.available} | {FinancialYear.for_date(self.today).start_year}
         self.set_filter_choices("financial_year", year_choices(range(min(years), max(years) + 1)))
+        self.set_filter_choices("rag", rag_scheme(self.council).choices())
 
     def keep(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         """Filters applied outside the database query (period, RAG)."""
@@ -201,9 +215,25 @@ class KpiFilterSet(CouncilFilterSet):
 
     def rows(self) -> list[KpiRow]:
         period = self.period
-        values = KpiValue.objects.with_valid_period().filter(financial_year=period.year.start_year)
+        year = period.year.start_year
+        # This year's values and last year's (the same quarter last year, for schemes whose
+        # Amber depends on the trend), in one query.
+        values = KpiValue.objects.with_valid_period().filter(financial_year__in=(year - 1, year))
         kpis = self.qs.prefetch_related(Prefetch("values", queryset=values, to_attr="year_values"))
-        rows = [KpiRow(kpi, value_for_quarter(kpi, kpi.year_values, period.number)) for kpi in kpis]
+        scheme = rag_scheme(self.council)
+        rows = []
+        for kpi in kpis:
+            kpi.council = self.council  # one council object: its scheme is loaded once
+            this_year = [v for v in kpi.year_values if v.financial_year == year]
+            before = [v for v in kpi.year_values if v.financial_year == year - 1]
+            rows.append(
+                KpiRow(
+                    kpi,
+                    value_for_quarter(kpi, this_year, period.number),
+                    value_for_quarter(kpi, before, period.number),
+                    scheme,
+                )
+            )
         rag = self._clean("rag")
         if rag:
             rows = [row for row in rows if row.rag == rag]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -21,8 +22,11 @@ from core.periods import (
     period_sort_key,
     quarter_of_month,
 )
-from core.rag import Polarity, Rag, Trend, rag_status
+from core.rag import Number, Polarity, Rag, Trend
 from core.units import Unit, unit_error
+from kpis.schemes import RagScheme as RagScheme  # registered with the kpis app
+from kpis.schemes import RagState as RagState
+from kpis.schemes import rag_scheme
 from plans.models import FINANCIAL_YEAR_CHOICES, Council, Plan, Theme
 from plans.querysets import CouncilScopedQuerySet
 
@@ -78,12 +82,13 @@ class KPI(models.Model):
     )
     rag_tolerance = models.DecimalField(
         "RAG tolerance",
-        max_digits=4,
-        decimal_places=3,
+        max_digits=10,
+        decimal_places=4,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
-        help_text="Leave empty to use the council's default (5%).",
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="This measure's own tolerance (0.05 = 5%, or points where the council's RAG "
+        "scheme counts points). Leave empty to use the scheme's (Medway's: 5%).",
     )
     order = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -113,7 +118,31 @@ class KPI(models.Model):
     def tolerance(self) -> Decimal:
         if self.rag_tolerance is not None:
             return self.rag_tolerance
-        return self.council.rag_tolerance
+        return rag_scheme(self.council).rule.tolerance
+
+    def status(
+        self,
+        actual: Number | None,
+        target: Number | None,
+        *,
+        data_only: bool = False,
+        last_year_actual: Number | None = None,
+    ) -> Rag:
+        """The status of ``actual`` against ``target`` by the council's RAG scheme.
+
+        The one place a status is worked out: reports, lists, exports and the quarterly return
+        all ask this, with whichever target applies to the period. ``data_only`` is a period
+        reported without a target; ``last_year_actual`` is the same period last year (for
+        schemes whose Amber depends on the trend).
+        """
+        return rag_scheme(self.council).assess(
+            actual,
+            target,
+            self.polarity,
+            tolerance=self.rag_tolerance,
+            data_only=self.data_only or data_only,
+            last_year_actual=last_year_actual,
+        )
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -126,6 +155,9 @@ class KPI(models.Model):
         if errors:
             raise ValidationError(errors)
 
+
+#: KpiValue.status's target when the stored one applies.
+KEEP: Any = object()
 
 #: A value's quarter: 1-4, or 0 for an annual (or a monthly) value.
 QUARTER_CHOICES = [(0, "Annual (no quarter)")] + [(n, f"Q{n}") for n in range(1, 5)]
@@ -179,6 +211,12 @@ class KpiValue(models.Model):
     )
     actual = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
     target = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    data_only = models.BooleanField(
+        "data only",
+        default=False,
+        help_text="Reported without a target for this period (not rated). A period whose "
+        'target is not set yet is "no target" instead.',
+    )
     reported_short_trend = models.CharField(
         max_length=10,
         choices=Trend.choices,
@@ -239,21 +277,24 @@ class KpiValue(models.Model):
 
     @property
     def rag(self) -> Rag:
-        """RAG status against this period's target, in the measure's polarity.
+        """Status against this period's target by the council's scheme (KPI.status)."""
+        return self.status()
 
-        A data-only measure recorded for the period without its figure (as Medway's Q3 2020/21
+    def status(self, last_year_actual: Number | None = None, target: Any = KEEP) -> Rag:
+        """Status against this period's target (or ``target``), by the council's scheme.
+
+        A data-only measure (or period) recorded without its figure (as Medway's Q3 2020/21
         report lists DIGI TU 01: status "Data", trends IMP/IMP, no number) is Data, as the
         council published it; NA is for a period with nothing recorded.
         """
         kpi = self.kpi
-        if kpi.data_only and self.actual is None:
+        if (kpi.data_only or self.data_only) and self.actual is None:
             return Rag.DATA
-        return rag_status(
+        return kpi.status(
             self.actual,
-            self.target,
-            kpi.polarity,
-            tolerance=kpi.tolerance,
-            data_only=kpi.data_only,
+            self.target if target is KEEP else target,
+            data_only=self.data_only,
+            last_year_actual=last_year_actual,
         )
 
     def clean(self) -> None:
@@ -276,6 +317,8 @@ class KpiValue(models.Model):
                 self.quarter = quarter_of_month(self.month)
         if kpi is not None and kpi.data_only and self.target is not None:
             errors["target"] = "A data-only measure has no target."
+        elif self.data_only and self.target is not None:
+            errors["target"] = "A period reported as data only has no target."
         for name in ("actual", "target"):
             if self.kpi_id and (problem := unit_error(self.kpi.unit, getattr(self, name))):
                 errors.setdefault(name, problem)

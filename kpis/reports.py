@@ -7,7 +7,6 @@ number of queries however many measures and values a council has.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,12 +18,13 @@ from django.db.models import F, Q
 
 from core.charts import value_axis
 from core.periods import FinancialYear, Quarter, previous_period
-from core.rag import Rag, Trend, long_trend, short_trend
+from core.rag import SEVERITY, Rag, Scheme, StatusCount, Trend, long_trend, medway, short_trend
 from kpis.models import KPI, KpiValue, Unit
+from kpis.schemes import rag_scheme
 from plans.models import Council, Plan, Theme
 
-#: Order of the status counts, worst first (as the report's key reads).
-STATUS_ORDER: tuple[Rag, ...] = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.DATA, Rag.NA)
+#: Order of the statuses, worst first (as the report's key reads).
+STATUS_ORDER: tuple[Rag, ...] = SEVERITY
 
 #: Quarters of history behind the long trend ("avg over last 4 qtrs").
 LONG_TREND_QUARTERS = 4
@@ -87,14 +87,18 @@ class ThemeGroup:
 
     theme: Theme | None
     rows: list[MeasureRow] = field(default_factory=list)
+    #: The council's scheme, and every status of the report (so each theme counts the same
+    #: states as the total).
+    scheme: Scheme | None = None
+    present: frozenset[Rag] = frozenset()
 
     @property
     def title(self) -> str:
         return self.theme.title if self.theme else "Other measures"
 
     @property
-    def status_counts(self) -> list[tuple[Rag, int]]:
-        return count_statuses(self.rows)
+    def status_counts(self) -> list[StatusCount]:
+        return count_statuses(self.rows, self.scheme, self.present)
 
 
 @dataclass
@@ -104,14 +108,27 @@ class QuarterlyReport:
     council: Council
     quarter: Quarter
     groups: list[ThemeGroup]
+    #: The council's RAG scheme: the key, the counts and every status's word and symbol.
+    scheme: Scheme = field(default_factory=medway)
 
     @property
     def rows(self) -> list[MeasureRow]:
         return [row for group in self.groups for row in group.rows]
 
     @property
-    def status_counts(self) -> list[tuple[Rag, int]]:
-        return count_statuses(self.rows)
+    def present(self) -> frozenset[Rag]:
+        return frozenset(row.rag for row in self.rows)
+
+    @property
+    def status_counts(self) -> list[StatusCount]:
+        """Each state's count with its share of the judged measures (the base leaves out
+        data-only, no-target and missing values, as councils publish it)."""
+        return count_statuses(self.rows, self.scheme, self.present)
+
+    @property
+    def key(self) -> list:
+        """The scheme's key: every state it gives, and "no target" where a value has it."""
+        return self.scheme.key(self.present)
 
     @property
     def rag_changes(self) -> list[MeasureRow]:
@@ -128,10 +145,12 @@ class QuarterlyReport:
         return self.quarter.same_quarter_last_year()
 
 
-def count_statuses(rows: list[MeasureRow]) -> list[tuple[Rag, int]]:
-    """How many measures have each status, worst first; every status listed, even at 0."""
-    counts = Counter(row.rag for row in rows)
-    return [(status, counts.get(status, 0)) for status in STATUS_ORDER]
+def count_statuses(
+    rows: list[MeasureRow], scheme: Scheme | None = None, present: frozenset[Rag] = frozenset()
+) -> list[StatusCount]:
+    """How many measures have each of the scheme's states, worst first, even at 0, with
+    percentages of the judged ones. Each unpacks as (status, count)."""
+    return (scheme or medway()).counts((row.rag for row in rows), present)
 
 
 def _quarter_filter(quarters: list[Quarter]) -> Q:
@@ -149,9 +168,12 @@ def value_standing_for_quarter(values: list[KpiValue]) -> KpiValue | None:
     return max(values, key=lambda v: v.sort_key)
 
 
-def _rag_of(value: KpiValue | None) -> Rag:
-    """The value's RAG status (KpiValue.rag); NA when there is no value row for the period."""
-    return Rag.NA if value is None else value.rag
+def _rag_of(value: KpiValue | None, last_year: KpiValue | None = None) -> Rag:
+    """The value's status by the council's scheme (KpiValue.status), against the same period
+    last year where the scheme's Amber depends on it; NA when there is no value row."""
+    if value is None:
+        return Rag.NA
+    return value.status(last_year_actual=last_year.actual if last_year else None)
 
 
 def _with_reported(computed: Trend, reported: str) -> TrendResult:
@@ -191,6 +213,8 @@ def quarterly_report(council: Council, quarter: Quarter) -> QuarterlyReport:
             .filter(_quarter_filter(quarters))
         )
         kpis_by_id = {kpi.pk: kpi for kpi in kpis}
+        for kpi in kpis:
+            kpi.council = council  # one council object: its RAG scheme is loaded once
         for value in values:
             kpi = kpis_by_id.get(value.kpi_id)
             if kpi is None:
@@ -214,7 +238,7 @@ def quarterly_report(council: Council, quarter: Quarter) -> QuarterlyReport:
         last_year = picked[quarter.same_quarter_last_year()]
         row = MeasureRow(
             kpi=kpi,
-            current=PeriodValue(quarter, current, _rag_of(current)),
+            current=PeriodValue(quarter, current, _rag_of(current, last_year)),
             previous=PeriodValue(quarter.previous(), previous, _rag_of(previous)),
             last_year=PeriodValue(quarter.same_quarter_last_year(), last_year, _rag_of(last_year)),
             short=_with_reported(short, current.reported_short_trend if current else ""),
@@ -227,7 +251,11 @@ def quarterly_report(council: Council, quarter: Quarter) -> QuarterlyReport:
         group.rows.append(row)
     # Measures without a theme come last.
     groups.sort(key=lambda g: g.theme is None)
-    return QuarterlyReport(council=council, quarter=quarter, groups=groups)
+    scheme = rag_scheme(council)
+    present = frozenset(row.current.rag for group in groups for row in group.rows)
+    for group in groups:
+        group.scheme, group.present = scheme, present
+    return QuarterlyReport(council=council, quarter=quarter, groups=groups, scheme=scheme)
 
 
 def quarters_with_data(council: Council) -> list[Quarter]:
@@ -317,8 +345,13 @@ def kpi_history(kpi: KPI) -> list[HistoryRow]:
         # (Q2 2020/21 after Q3 2019/20) gives NA, as it does on the dashboard.
         previous = by_period.get(previous_period(value.financial_year, value.quarter, value.month))
         short = short_trend(value.actual, previous.actual if previous else None, kpi.polarity)
+        last_year = by_period.get((value.financial_year - 1, value.quarter, value.month))
         rows.append(
-            HistoryRow(value, _rag_of(value), _with_reported(short, value.reported_short_trend))
+            HistoryRow(
+                value,
+                _rag_of(value, last_year),
+                _with_reported(short, value.reported_short_trend),
+            )
         )
     return rows
 

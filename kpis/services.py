@@ -95,9 +95,9 @@ class ReturnRow:
         """The RAG this quarter's value gets against its (possibly carried) target."""
         if self.value is None:
             return Rag.NA
-        # KpiValue.rag holds the rule (polarity, tolerance, data-only); the target may be
-        # one carried forward, so ask an unsaved copy rather than the stored row.
-        return KpiValue(kpi=self.kpi, actual=self.value.actual, target=self.target).rag
+        # The council's scheme judges it (KpiValue.status); the target may be one carried
+        # forward, so it is given rather than read from the stored row.
+        return self.value.status(target=self.target)
 
 
 def returnable_kpis(user: Any, council: Council) -> Any:
@@ -113,6 +113,8 @@ def returnable_kpis(user: Any, council: Council) -> Any:
 def return_rows(user: Any, council: Council, quarter: Quarter) -> list[ReturnRow]:
     """Every measure ``user`` may enter for ``council`` in ``quarter``, in three queries."""
     kpis = list(returnable_kpis(user, council))
+    for kpi in kpis:
+        kpi.council = council  # one council object: its RAG scheme is loaded once
     return _rows_for(kpis, quarter)
 
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import django_tables2 as tables
 
-from core.formatting import format_measure
+from core.formatting import format_measure, state_tag
 from kpis.filters import KpiRow
-from plans.tables import NUMERIC, ROW_TITLE, ListTable, detail_link, status_tag
+from plans.tables import NUMERIC, ROW_TITLE, ListTable, detail_link
 
 
 def plain_number(value: Decimal | None) -> Decimal | None:
@@ -68,8 +68,8 @@ class KpiTable(ListTable):
         return plain_number(value)
 
     def render_rag(self, record: KpiRow) -> str:
-        rag = record.rag
-        return status_tag(rag.label, rag.value)
+        return state_tag(record.state)
 
     def value_rag(self, record: KpiRow) -> str:
-        return record.rag.label
+        """The status's word in the council's scheme (CSV/XLSX)."""
+        return record.state.label

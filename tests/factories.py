@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from actions.models import Action, ActionStatus, ActionUpdate
 from core.rag import Polarity
 from kpis.models import KPI, Frequency, KpiValue
+from kpis.schemes import RagScheme, RagState
 from plans.models import (
     Council,
     CouncilKind,
@@ -112,6 +113,21 @@ def make_value(
         target=None if target is None else Decimal(str(target)),
         **kw,
     )
+
+
+def make_rag_scheme(
+    council: Council,
+    preset: str = "medway",
+    states: dict[str, tuple[str, str, str]] | None = None,
+    **kw: Any,
+) -> RagScheme:
+    """A council's RAG scheme: a built-in one by name, with thresholds in ``kw`` and its own
+    words in ``states`` ({role: (label, symbol, colour)})."""
+    kw.setdefault("name", f"{council.name} key")
+    scheme = RagScheme.objects.create(council=council, preset=preset, **kw)
+    for role, (label, symbol, colour) in (states or {}).items():
+        RagState.objects.create(scheme=scheme, role=role, label=label, symbol=symbol, colour=colour)
+    return scheme
 
 
 def make_risk(council: Council, **kw: Any) -> RiskRegisterEntry:

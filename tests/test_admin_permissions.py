@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, reverse
 
 from actions.models import Action, ActionUpdate
 from kpis.models import KPI, KpiValue
+from kpis.schemes import RagScheme
 from plans.admin import CouncilScopedAdmin
 from plans.models import Council, Membership, Plan, Role, SavingsTarget, Theme
 from risks.models import RiskRegisterEntry
@@ -226,6 +227,10 @@ def _council_objects(slug: str, officer) -> dict:
         ActionUpdate: f.make_update(action, commentary=f"{slug.title()} progress"),
         KPI: kpi,
         KpiValue: f.make_value(kpi, 2020, 3, "68.4", "75"),
+        # Not in use, so that adding one like it (in use or not) is allowed.
+        RagScheme: f.make_rag_scheme(
+            council, "green_band", {"green": ("On track", "★", "green")}, in_use=False
+        ),
         RiskRegisterEntry: risk,
         SavingsTarget: f.make_savings(council, plan=plan, title=f"{slug.title()} savings"),
         Group: Group.objects.create(name=f"{slug.title()} group"),

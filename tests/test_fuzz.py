@@ -95,6 +95,7 @@ def world(db):
     f.make_update(action, commentary="Progressing")
     kpi = f.make_kpi(council, plan=plan, theme=theme, owner_user=officer, owner="Finance")
     f.make_value(kpi, 2020, 3, "68.4", "75")
+    f.make_rag_scheme(council, "two_sided", {"green": ("On track", "★", "green")})
     f.make_risk(council, title="Finances\x01", owner="Chief Executive", residual_score="AI")
     f.make_savings(council, plan=plan, title="Savings \x1f")
     other = f.make_council(name="Maidstone Council", slug="maidstone")

@@ -28,6 +28,7 @@ from core.rag import Rag
 from core.units import Unit
 from dashboard.views import dashboard_url, latest_quarter
 from kpis.models import KPI, Frequency, KpiValue
+from kpis.schemes import rag_scheme
 from kpis.services import (
     CellConflict,
     ReturnConflict,
@@ -426,6 +427,7 @@ def kpi_return(request: HttpRequest, council: str, year: str, quarter: str) -> H
         "work/kpi_return.html",
         {
             "council": council_obj,
+            "rag_scheme": rag_scheme(council_obj),
             "quarter": period,
             "previous_quarter": period.previous(),
             "cells": cells,

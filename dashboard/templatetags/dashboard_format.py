@@ -10,8 +10,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from core.formatting import colour_tag, format_measure, format_money
-from core.rag import Rag, Trend
+from core.formatting import colour_tag, format_measure, format_money, state_tag
+from core.rag import Rag, Scheme, Trend, medway
 
 register = template.Library()
 
@@ -33,11 +33,22 @@ def measure(value, unit: str = "") -> str:
     return format_measure(value, unit)
 
 
-@register.simple_tag
-def rag_tag(status: Rag | str) -> SafeString:
-    """A coloured badge that always carries its word ("Red")."""
-    rag = Rag(status)
-    return colour_tag(rag.label, rag.value, rag.description)
+def scheme_of(context) -> Scheme:
+    """The council's RAG scheme the view put in the context (Medway's if none)."""
+    return context.get("rag_scheme") or medway()
+
+
+@register.simple_tag(takes_context=True)
+def rag_tag(context, status: Rag | str) -> SafeString:
+    """A status as the council's scheme draws it: a coloured badge that always carries its
+    word ("Red", "On track") and the scheme's symbol."""
+    return state_tag(scheme_of(context).state(status))
+
+
+@register.simple_tag(takes_context=True)
+def rag_colour(context, status: Rag | str) -> str:
+    """The palette colour of a status in the council's scheme (for a cell's class)."""
+    return scheme_of(context).state(status).colour
 
 
 @register.simple_tag
@@ -64,3 +75,9 @@ def action_status_tag(status) -> SafeString:
 
     action_status = ActionStatus(status)
     return colour_tag(action_status.label, action_status.colour)
+
+
+@register.simple_tag(takes_context=True)
+def rag_label(context, status: Rag | str) -> str:
+    """A status's word in the council's scheme (for text where no badge fits)."""
+    return scheme_of(context).state(status).label

@@ -24,6 +24,7 @@ DASHBOARD_QUERY_LIST = [
     "quarters with data (for the quarter switch)",
     "KPIs with theme and plan",
     "their values for this quarter and the four before",
+    "the council's RAG scheme with its states (Medway's when it has none)",
     "open risks",
     "the themes each risk pertains to",
     "savings targets covering the year",
@@ -32,8 +33,9 @@ DASHBOARD_QUERY_LIST = [
 ]
 COUNCIL_HOME_QUERIES = 5  # session, user, council, quarters with data, plans
 # session, user, council, the KPI, its values, its change history, and the council its
-# creation record names (one query per related model the history mentions, never per row)
-KPI_PAGE_QUERIES = 7
+# creation record names (one query per related model the history mentions, never per row),
+# and the council's RAG scheme with its states
+KPI_PAGE_QUERIES = 8
 
 
 def populate(council, n: int) -> KPI:

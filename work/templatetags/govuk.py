@@ -9,8 +9,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from actions.models import ActionStatus
-from core.formatting import colour_tag
-from core.rag import Rag
+from core.formatting import colour_tag, state_tag
+from core.rag import Rag, medway
 
 register = template.Library()
 
@@ -41,13 +41,13 @@ def govuk_widget(bound_field: forms.BoundField, extra: str = "") -> SafeString:
     return bound_field.as_widget(attrs=attrs)
 
 
-@register.simple_tag
-def rag_tag(rag: Rag | str | None) -> SafeString:
-    """A RAG status as a coloured tag that always carries its word (never colour alone)."""
+@register.simple_tag(takes_context=True)
+def rag_tag(context, rag: Rag | str | None) -> SafeString:
+    """A RAG status as the council's scheme (``rag_scheme`` in the context) draws it: a
+    coloured tag that always carries its word (never colour alone)."""
     if rag is None:
         return format_html('<span class="govuk-hint">–</span>')
-    rag = Rag(rag)
-    return colour_tag(rag.label, rag.value, rag.description)
+    return state_tag((context.get("rag_scheme") or medway()).state(rag))
 
 
 @register.simple_tag
