@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import Action
@@ -276,7 +277,7 @@ class CouncilScopedInline(CouncilScopedMixin, VersionedInlineMixin, admin.Tabula
 @admin.register(Council)
 class CouncilAdmin(CouncilScopedAdmin):
     list_display = ["name", "short_name", "kind", "risk_matrix", "rag_tolerance", "website"]
-    list_filter = ["kind", "risk_matrix"]
+    list_filter = ["kind", "risk_matrix", "action_status_scheme"]
     search_fields = ["name", "short_name", "slug"]
     prepopulated_fields = {"slug": ["short_name"]}
 
@@ -292,7 +293,11 @@ class MembershipAdmin(PeopleAdminMixin, CouncilScopedAdmin):
     list_display = ["user", "email", "council", "role", "job_title", "active"]
     list_filter = ["council", "role"]
     search_fields = [
-        "user__username", "user__first_name", "user__last_name", "user__email", "job_title"
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "user__email",
+        "job_title",
     ]
     autocomplete_fields = ["council"]
     list_select_related = ["user", "council"]
@@ -337,7 +342,16 @@ class PlanAdmin(CouncilScopedAdmin):
 
 class ActionInline(CouncilScopedInline):
     model = Action
-    fields = ["reference", "title", "lead_officer", "due_date", "status", "percent_complete"]
+    fields = [
+        "reference",
+        "title",
+        "lead_officer",
+        "directorate",
+        "section",
+        "due_date",
+        "status",
+        "percent_complete",
+    ]
     fk_name = "theme"
 
 
@@ -367,8 +381,9 @@ class SavingsTargetAdmin(CouncilScopedAdmin):
         "identified_amount",
         "achieved_amount",
         "progress",
+        "reported_status",
     ]
-    list_filter = ["council", "plan", "start_year"]
+    list_filter = ["council", "plan", "start_year", "kind", "recurrence", "reported_status"]
     search_fields = ["title", "commentary"]
     autocomplete_fields = ["council", "plan", "theme", "action"]
     list_select_related = ["council"]
@@ -379,6 +394,6 @@ class SavingsTargetAdmin(CouncilScopedAdmin):
 
     @admin.display(description="achieved")
     def progress(self, obj: SavingsTarget) -> str:
-        if not obj.target_amount or obj.achieved_amount is None:
-            return "–"
-        return f"{obj.achieved_amount / obj.target_amount:.0%} of target"
+        # The period's target: a recurring line's is its yearly amount times its years.
+        percent = obj.progress(timezone.localdate()).percent_achieved
+        return "–" if percent is None else f"{percent}% of target"

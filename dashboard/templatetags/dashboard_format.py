@@ -59,8 +59,13 @@ def trend_tag(result) -> SafeString:
 
 @register.simple_tag
 def action_status_tag(status) -> SafeString:
-    """An action's status as a coloured badge with its label ("Off track")."""
-    from actions.models import ActionStatus
+    """An action's status as a coloured badge with its label ("Off track"); given an action
+    whose council reports stage and RAG apart, a badge for each."""
+    from actions.models import Action, ActionStatus
+    from actions.tables import state_tags
+
+    if isinstance(status, Action):
+        return state_tags(status, status.reports_stage_and_rag)
 
     action_status = ActionStatus(status)
     return colour_tag(action_status.label, action_status.colour)
