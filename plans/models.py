@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.formatting import format_measure, format_money
 from core.periods import FinancialYear
 from core.rag import DEFAULT_TOLERANCE
 from core.risk import RiskMatrix, rows_off_matrix
@@ -432,6 +433,35 @@ class SavingsTarget(models.Model):
     @property
     def is_recurring(self) -> bool:
         return self.recurrence == SavingsRecurrence.RECURRING
+
+    @property
+    def is_income(self) -> bool:
+        return self.kind == SavingsKind.INCOME
+
+    @property
+    def target_note(self) -> str:
+        """How the target was set, where it is more than a sum of pounds: "2% of a
+        £50,000,000 budget" and/or "£1,000,000 a year over 2024/25 to 2026/27"."""
+        parts = []
+        if self.target_basis == SavingsBasis.PERCENT_OF_BUDGET and self.target_percent is not None:
+            parts.append(
+                f"{format_measure(self.target_percent, 'percent')} of a "
+                f"{format_money(self.budget_amount)} budget"
+            )
+        if self.is_recurring:
+            parts.append(f"{format_money(self.target_amount)} a year over {self.period}")
+        return "; ".join(parts)
+
+    @property
+    def description(self) -> str:
+        """ "Extra income, recurring each year" (a one-off saving says nothing extra)."""
+        parts = []
+        if self.is_income:
+            parts.append(SavingsKind.INCOME.label)
+        if self.is_recurring:
+            label = SavingsRecurrence.RECURRING.label
+            parts.append(label.lower() if parts else label)
+        return ", ".join(parts)
 
     @property
     def status_reported(self) -> SavingsStatus | None:

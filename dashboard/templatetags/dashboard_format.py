@@ -69,3 +69,12 @@ def action_status_tag(status) -> SafeString:
 
     action_status = ActionStatus(status)
     return colour_tag(action_status.label, action_status.colour)
+
+
+@register.simple_tag
+def savings_status_tag(target) -> SafeString:
+    """A savings scheme's status as the council reports it, in words and colour."""
+    status = target.status_reported
+    if status is None:
+        return format_html('<span class="govuk-body-s">Status not reported</span>')
+    return format_html("Reported: {}", colour_tag(status.label, status.colour))
