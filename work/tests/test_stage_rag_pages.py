@@ -221,3 +221,60 @@ def test_an_unreadable_as_at_date_gets_a_message(client, kentshire):
         },
     )
     assert "Enter the as-at date as day/month/year" in response.content.decode()
+
+
+def _add_actions(plan, officer, n: int, today: datetime.date) -> None:
+    actions = Action.objects.bulk_create(
+        Action(
+            plan=plan,
+            title=f"Bulk action {i}",
+            stage=ActionStage.IN_PROGRESS,
+            rag=ActionRag.OFF_TRACK,
+            status=ActionStatus.OFF_TRACK,
+            directorate=f"Directorate {i % 3}",
+            section=f"Section {i}",
+            due_date=today + 10 * DAY,
+            original_due_date=today - 10 * DAY,
+        )
+        for i in range(n)
+    )
+    Action.assigned_users.through.objects.bulk_create(
+        Action.assigned_users.through(action=action, user=officer) for action in actions
+    )
+    ActionUpdate.objects.bulk_create(
+        ActionUpdate(
+            action=action,
+            date=today - DAY,
+            status=ActionStatus.OFF_TRACK,
+            stage=ActionStage.IN_PROGRESS,
+            rag=ActionRag.OFF_TRACK,
+        )
+        for action in actions
+    )
+
+
+def test_stage_and_rag_pages_run_a_fixed_number_of_queries(client, kentshire):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = kentshire["today"]
+    plan = kentshire["slipped"].plan
+    quarter = Quarter.for_date(today)
+    urls = [
+        reverse("action-list", kwargs={"council": "kentshire"}),
+        reverse("action-list", kwargs={"council": "kentshire"}) + "?_export=csv",
+        reverse("my-work"),
+        reverse("dashboard", kwargs={"council": "kentshire", **quarter.url_kwargs}),
+    ]
+    client.force_login(kentshire["officer"])
+    _add_actions(plan, kentshire["officer"], 5, today)
+    counts = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    _add_actions(plan, kentshire["officer"], 45, today)
+    for url, count in zip(urls, counts, strict=True):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        assert len(queries) == count, url
