@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 from simple_history.models import HistoricalRecords
 
 from core.formatting import format_measure
@@ -372,8 +372,15 @@ class ActionUpdate(models.Model):
             errors["percent_complete"] = "% complete must be between 0 and 100."
         if self.stage or self.rag:
             self.status = status_from_stage_and_rag(self.stage, self.rag)
-        if self.date and self.date > datetime.date.today():
+        if self.date and self.date > timezone.localdate():
             errors["date"] = "An update cannot speak for a date in the future."
+        elif (
+            self.date
+            and self.action_id
+            and self.action.start_date
+            and self.date < self.action.start_date
+        ):
+            errors["date"] = "An update cannot speak for a date before the action began."
         if self.status == ActionStatus.COMPLETED and self.percent_complete != 100:
             errors["percent_complete"] = "A completed action is 100% complete."
         if self.status in CLOSED_STATUSES and not self.commentary.strip():
