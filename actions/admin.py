@@ -9,7 +9,17 @@ from plans.admin import CouncilScopedAdmin, CouncilScopedInline
 
 class ActionUpdateInline(CouncilScopedInline):
     model = ActionUpdate
-    fields = ["date", "status", "percent_complete", "commentary", "author", "author_name"]
+    # "date" is the date the update is as at (it may be before it was typed).
+    fields = [
+        "date",
+        "status",
+        "stage",
+        "rag",
+        "percent_complete",
+        "commentary",
+        "author",
+        "author_name",
+    ]
     show_change_link = False
     extra = 1
 
@@ -27,21 +37,50 @@ class ActionAdmin(CouncilScopedAdmin):
         "percent_complete",
     ]
     list_display_links = ["reference", "title"]
-    list_filter = ["plan__council", "plan", "theme", "status", "horizon", "plan__start_year"]
-    search_fields = ["reference", "title", "description", "lead_officer", "portfolio_holder"]
+    list_filter = [
+        "plan__council",
+        "plan",
+        "theme",
+        "status",
+        "stage",
+        "rag",
+        "horizon",
+        "plan__start_year",
+    ]
+    search_fields = [
+        "reference",
+        "title",
+        "description",
+        "lead_officer",
+        "directorate",
+        "section",
+        "portfolio_holder",
+    ]
     date_hierarchy = "due_date"
     autocomplete_fields = ["plan", "theme", "assigned_users"]
     list_select_related = ["plan__council", "theme"]
     inlines = [ActionUpdateInline]
     fieldsets = [
         (None, {"fields": ["plan", "theme", "reference", "title", "description"]}),
-        ("People", {"fields": ["lead_officer", "portfolio_holder", "assigned_users"]}),
+        (
+            "People",
+            {
+                "fields": [
+                    "lead_officer",
+                    "directorate",
+                    "section",
+                    "portfolio_holder",
+                    "assigned_users",
+                ]
+            },
+        ),
         (
             "Timing",
             {
                 "fields": [
                     "start_date",
                     "due_date",
+                    "original_due_date",
                     "due_label",
                     "horizon",
                     "tranche",
@@ -50,7 +89,14 @@ class ActionAdmin(CouncilScopedAdmin):
                 ]
             },
         ),
-        ("Current state", {"fields": ["status", "percent_complete"]}),
+        (
+            "Current state",
+            {
+                "fields": ["status", "stage", "rag", "percent_complete"],
+                "description": "Stage and RAG where the council reports them apart; the "
+                "status then follows from them. The latest update (by as-at date) wins.",
+            },
+        ),
     ]
 
     def save_related(self, request, form, formsets, change):
@@ -62,7 +108,7 @@ class ActionAdmin(CouncilScopedAdmin):
 @admin.register(ActionUpdate)
 class ActionUpdateAdmin(CouncilScopedAdmin):
     list_display = ["action", "date", "status", "percent_complete", "author_display"]
-    list_filter = ["action__plan__council", "status"]
+    list_filter = ["action__plan__council", "status", "stage", "rag"]
     search_fields = ["action__title", "action__reference", "commentary", "author_name"]
     date_hierarchy = "date"
     autocomplete_fields = ["action", "author"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 
-from actions.models import CLOSED_STATUSES, Action, ActionStatus
+from actions.models import CLOSED_STATUSES, Action, ActionRag, ActionStage, ActionStatus
 from core.periods import FinancialYear, is_plausible_date
 from plans.filters import ANY, CouncilFilterSet, search_filter, text_choices, year_choices
+from plans.models import ActionStatusScheme
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -24,7 +25,11 @@ class ActionFilterSet(CouncilFilterSet):
     status = django_filters.ChoiceFilter(
         label="Status", choices=ActionStatus.choices, empty_label=ANY
     )
+    stage = django_filters.ChoiceFilter(label="Stage", choices=ActionStage.choices, empty_label=ANY)
+    rag = django_filters.ChoiceFilter(label="RAG", choices=ActionRag.choices, empty_label=ANY)
     lead_officer = django_filters.ChoiceFilter(label="Lead officer", empty_label=ANY)
+    directorate = django_filters.ChoiceFilter(label="Directorate", empty_label=ANY)
+    section = django_filters.ChoiceFilter(label="Section", empty_label=ANY)
     overdue = django_filters.ChoiceFilter(
         label="Overdue", choices=YES_NO, method="filter_overdue", empty_label=ANY
     )
@@ -35,21 +40,47 @@ class ActionFilterSet(CouncilFilterSet):
 
     class Meta:
         model = Action
-        fields = ["plan", "theme", "status", "lead_officer", "overdue", "due_year", "q"]
+        fields = [
+            "plan",
+            "theme",
+            "status",
+            "stage",
+            "rag",
+            "lead_officer",
+            "directorate",
+            "section",
+            "overdue",
+            "due_year",
+            "q",
+        ]
 
     def set_choices(self) -> None:
         self.filters["plan"].queryset = self.plans()
         self.filters["theme"].queryset = self.themes()
         own = Action.objects.visible_to(self.user).filter(plan__council=self.council)
-        # One query for both lists: the distinct (lead officer, due date) pairs.
-        pairs = own.order_by().values_list("lead_officer", "due_date").distinct()
-        leads, years = set(), set()
-        for lead, due in pairs:
+        # One query for all these lists: the distinct (lead, directorate, section, due) rows.
+        rows = (
+            own.order_by()
+            .values_list("lead_officer", "directorate", "section", "due_date")
+            .distinct()
+        )
+        leads, directorates, sections, years = set(), set(), set(), set()
+        for lead, directorate, section, due in rows:
             leads.add(lead)
+            directorates.add(directorate)
+            sections.add(section)
             if due is not None and is_plausible_date(due):  # stored data is not trusted
                 years.add(FinancialYear.for_date(due).start_year)
         self.set_filter_choices("lead_officer", text_choices(leads))
+        for name, values in (("directorate", directorates), ("section", sections)):
+            if choices := text_choices(values):
+                self.set_filter_choices(name, choices)
+            else:  # nothing recorded: no filter to offer
+                del self.filters[name]
         self.set_filter_choices("due_year", year_choices(years))
+        if self.council.action_status_scheme != ActionStatusScheme.STAGE_AND_RAG:
+            # A council reporting one status is not offered filters for what it never sets.
+            del self.filters["stage"], self.filters["rag"]
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         overdue = queryset.overdue(self.today)

@@ -10,11 +10,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import dateformat, timezone
 from simple_history.models import HistoricalRecords
 
 from core.formatting import format_measure
 from core.validators import validate_plausible_date
-from plans.models import Plan, Theme
+from plans.models import ActionStatusScheme, Plan, Theme
 from plans.querysets import CouncilScopedQuerySet
 
 
@@ -51,13 +52,56 @@ _STATUS_COLOURS = {
 CLOSED_STATUSES = (ActionStatus.COMPLETED, ActionStatus.CANCELLED)
 
 
+class ActionStage(models.TextChoices):
+    """How far an action has got, where a council reports it apart from its RAG."""
+
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETE = "complete", "Complete"
+    CANCELLED = "cancelled", "Cancelled"
+
+    @property
+    def colour(self) -> str:
+        return "blue" if self.value == "complete" else "grey"
+
+
+class ActionRag(models.TextChoices):
+    """Whether an action will deliver on time, where reported apart from its stage."""
+
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+
+    @property
+    def colour(self) -> str:
+        return _STATUS_COLOURS[self.value]
+
+
+def status_from_stage_and_rag(stage: str, rag: str) -> ActionStatus:
+    """The one status that stands for a stage and RAG reported apart (either may be "").
+
+    It is what lists filter and the dashboard counts by: a closed stage wins, then the
+    RAG (an at-risk action needs attention whatever its stage), then "not started";
+    an action in progress with no RAG has no status reported.
+    """
+    if stage == ActionStage.COMPLETE:
+        return ActionStatus.COMPLETED
+    if stage == ActionStage.CANCELLED:
+        return ActionStatus.CANCELLED
+    if rag:
+        return ActionStatus(rag)
+    if stage == ActionStage.NOT_STARTED:
+        return ActionStatus.NOT_STARTED
+    return ActionStatus.NOT_REPORTED
+
+
 def percent_label(percent: int | None) -> str:
-    """"40%" for a reported % complete; "not reported" where none was (never "None%")."""
+    """ "40%" for a reported % complete; "not reported" where none was (never "None%")."""
     return "not reported" if percent is None else format_measure(percent, "percent")
 
 
 def progress_phrase(percent: int | None) -> str:
-    """"40% complete", or "% complete not reported" where no figure was reported."""
+    """ "40% complete", or "% complete not reported" where no figure was reported."""
     return "% complete not reported" if percent is None else f"{percent_label(percent)} complete"
 
 
@@ -98,6 +142,12 @@ class Action(models.Model):
     title = models.CharField(max_length=500)
     description = models.TextField(blank=True)
     lead_officer = models.CharField(max_length=200, blank=True, help_text="Often a job title.")
+    directorate = models.CharField(
+        max_length=200, blank=True, help_text="The directorate responsible, e.g. Place."
+    )
+    section = models.CharField(
+        max_length=200, blank=True, help_text="The service or section within it."
+    )
     portfolio_holder = models.CharField(max_length=200, blank=True)
     assigned_users = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -106,7 +156,18 @@ class Action(models.Model):
         help_text="The people who update this action.",
     )
     start_date = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
-    due_date = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
+    due_date = models.DateField(
+        null=True,
+        blank=True,
+        validators=[validate_plausible_date],
+        help_text="The current due date. Moving it keeps the original (below).",
+    )
+    original_due_date = models.DateField(
+        null=True,
+        blank=True,
+        validators=[validate_plausible_date],
+        help_text="The due date first set, kept when the due date slips. Set automatically.",
+    )
     due_label = models.CharField(
         max_length=100,
         blank=True,
@@ -115,12 +176,26 @@ class Action(models.Model):
     horizon = models.CharField(max_length=10, choices=Horizon.choices, blank=True)
     tranche = models.CharField(max_length=200, blank=True, help_text="Tranche or phase.")
     priority = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1 = highest.")
+    # Unknown until someone reports it: a new action is not claimed "Not started, 0%".
     status = models.CharField(
-        max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
+        max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_REPORTED
+    )
+    stage = models.CharField(
+        max_length=20,
+        choices=ActionStage.choices,
+        blank=True,
+        help_text="Where the council reports stage and RAG apart. Empty: not reported.",
+    )
+    rag = models.CharField(
+        "RAG",
+        max_length=20,
+        choices=ActionRag.choices,
+        blank=True,
+        help_text="Where the council reports stage and RAG apart. Empty: not reported.",
     )
     percent_complete = models.PositiveSmallIntegerField(
         "% complete",
-        default=0,
+        default=None,
         null=True,
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
@@ -141,12 +216,65 @@ class Action(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.title}".strip() if self.reference else self.title
 
+    def save(self, *args, **kwargs) -> None:
+        # A due date that moves is a slip: the first one set is kept, never overwritten.
+        loaded = getattr(self, "_loaded_due_date", None)
+        if (
+            self.pk
+            and loaded is not None
+            and self.due_date != loaded
+            and self.original_due_date is None
+        ):
+            self.original_due_date = loaded
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "due_date" in update_fields:
+                kwargs["update_fields"] = {*update_fields, "original_due_date"}
+        super().save(*args, **kwargs)
+        self._loaded_due_date = self.due_date
+
     def get_absolute_url(self) -> str:
         return reverse("action-detail", kwargs={"pk": self.pk})
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
+        # Not getattr: a deferred due date would cost a query per row.
+        instance._loaded_due_date = instance.__dict__.get("due_date")
+        return instance
 
     @property
     def council(self):
         return self.plan.council
+
+    @property
+    def reports_stage_and_rag(self) -> bool:
+        """Whether the action's council reports stage and RAG apart (needs plan.council)."""
+        return self.plan.council.action_status_scheme == ActionStatusScheme.STAGE_AND_RAG
+
+    @property
+    def state_phrase(self) -> str:
+        """ "In progress, RAG at risk" where stage and RAG are apart, else the status."""
+        if not self.reports_stage_and_rag:
+            return self.get_status_display()
+        stage = self.get_stage_display() if self.stage else "Stage not reported"
+        rag = f"RAG {self.get_rag_display().lower()}" if self.rag else "RAG not reported"
+        return f"{stage}, {rag}"
+
+    @property
+    def due_slipped(self) -> bool:
+        return bool(
+            self.original_due_date and self.due_date and self.original_due_date != self.due_date
+        )
+
+    @property
+    def due_phrase(self) -> str:
+        """ "31 Mar 2025 (originally 31 Dec 2024)", the plan's words, or "" when undated."""
+        if not self.due_date:
+            return self.due_label
+        text = dateformat.format(self.due_date, "j M Y")
+        if self.due_slipped:
+            text += f" (originally {dateformat.format(self.original_due_date, 'j M Y')})"
+        return text
 
     @property
     def percent_label(self) -> str:
@@ -163,6 +291,9 @@ class Action(models.Model):
         errors: dict[str, str] = {}
         if self.start_date and self.due_date and self.due_date < self.start_date:
             errors["due_date"] = "The due date cannot be before the start date."
+        if self.stage or self.rag:
+            # Stage and RAG reported apart: the one status follows from them.
+            self.status = status_from_stage_and_rag(self.stage, self.rag)
         if self.percent_complete is not None and not 0 <= self.percent_complete <= 100:
             errors["percent_complete"] = "% complete must be between 0 and 100."
         if self.theme_id and self.plan_id and self.theme.plan_id != self.plan_id:
@@ -179,7 +310,14 @@ class ActionUpdate(models.Model):
     """One dated report on an action ("Update on Action Plan"). Never edited, only added."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
-    date = models.DateField(default=datetime.date.today, validators=[validate_plausible_date])
+    # The date the update speaks for ("as at"), which may be before the day it was typed
+    # (created_at). The action's current state is the update with the latest as-at date.
+    date = models.DateField(
+        "as at",
+        default=datetime.date.today,
+        validators=[validate_plausible_date],
+        help_text="The date this update reports the action's state for.",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -191,6 +329,8 @@ class ActionUpdate(models.Model):
         max_length=200, blank=True, help_text="Who reported it, where not a user of the system."
     )
     status = models.CharField(max_length=20, choices=ActionStatus.choices)
+    stage = models.CharField(max_length=20, choices=ActionStage.choices, blank=True)
+    rag = models.CharField("RAG", max_length=20, choices=ActionRag.choices, blank=True)
     percent_complete = models.PositiveSmallIntegerField(
         "% complete",
         null=True,
@@ -230,6 +370,17 @@ class ActionUpdate(models.Model):
         errors: dict[str, str] = {}
         if self.percent_complete is not None and not 0 <= self.percent_complete <= 100:
             errors["percent_complete"] = "% complete must be between 0 and 100."
+        if self.stage or self.rag:
+            self.status = status_from_stage_and_rag(self.stage, self.rag)
+        if self.date and self.date > timezone.localdate():
+            errors["date"] = "An update cannot speak for a date in the future."
+        elif (
+            self.date
+            and self.action_id
+            and self.action.start_date
+            and self.date < self.action.start_date
+        ):
+            errors["date"] = "An update cannot speak for a date before the action began."
         if self.status == ActionStatus.COMPLETED and self.percent_complete != 100:
             errors["percent_complete"] = "A completed action is 100% complete."
         if self.status in CLOSED_STATUSES and not self.commentary.strip():

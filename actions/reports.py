@@ -79,7 +79,7 @@ def attention_report(
             plan__council=council, plan__start_year__lte=year, plan__end_year__gte=year
         )
         .off_track_or_overdue(today)
-        .select_related("plan", "theme")
+        .select_related("plan__council", "theme")
         .prefetch_related(_latest_updates())
         .order_by("due_date", "reference", "pk")
     )

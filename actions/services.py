@@ -2,27 +2,46 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
-from actions.models import CLOSED_STATUSES, Action, ActionStatus, ActionUpdate
+from actions.models import (
+    CLOSED_STATUSES,
+    Action,
+    ActionRag,
+    ActionStage,
+    ActionStatus,
+    ActionUpdate,
+    status_from_stage_and_rag,
+)
+from core.periods import is_plausible_date
+
+#: What an action takes over from its latest update.
+STATE_FIELDS = ("status", "stage", "rag", "percent_complete")
+
+
+def latest_update(action: Action) -> ActionUpdate | None:
+    """The update with the latest as-at date (ties: the one typed last), or None."""
+    return ActionUpdate.objects.filter(action=action).first()  # Meta ordering: newest first
 
 
 @transaction.atomic
 def sync_current_state(action: Action) -> Action:
-    """Make the action's status and % complete those of its latest update (if any)."""
-    latest = ActionUpdate.objects.filter(action=action).first()  # Meta ordering: newest first
-    if latest is not None and (
-        action.status != latest.status or action.percent_complete != latest.percent_complete
+    """Make the action's status, stage, RAG and % complete those of its latest update."""
+    latest = latest_update(action)
+    if latest is not None and any(
+        getattr(action, name) != getattr(latest, name) for name in STATE_FIELDS
     ):
-        action.status = latest.status
-        action.percent_complete = latest.percent_complete
+        for name in STATE_FIELDS:
+            setattr(action, name, getattr(latest, name))
         action.version += 1
-        action.save(update_fields=["status", "percent_complete", "version", "updated_at"])
+        action.save(update_fields=[*STATE_FIELDS, "version", "updated_at"])
     return action
 
 
@@ -70,6 +89,25 @@ def _parse_percent(value: Any) -> int:
     return number
 
 
+def _check_as_at(action: Action, as_at: Any, today: datetime.date) -> datetime.date:
+    if not isinstance(as_at, datetime.date) or isinstance(as_at, datetime.datetime):
+        raise ValidationError({"as_at": "Enter the date this update is as at, like 31 3 2025."})
+    if as_at > today:
+        raise ValidationError(
+            {"as_at": "The as-at date cannot be in the future: enter today or an earlier date."}
+        )
+    if action.start_date and as_at < action.start_date:
+        raise ValidationError(
+            {
+                "as_at": "The as-at date cannot be before the action began "
+                f"({action.start_date:%-d %B %Y})."
+            }
+        )
+    if not is_plausible_date(as_at):
+        raise ValidationError({"as_at": "Enter a real date, like 31 3 2025."})
+    return as_at
+
+
 def record_update(
     action: Action,
     user: Any,
@@ -77,10 +115,18 @@ def record_update(
     percent_complete: int | str,
     commentary: str,
     expected_version: int,
+    *,
+    stage: str = "",
+    rag: str = "",
+    as_at: datetime.date | None = None,
 ) -> ActionUpdate:
-    """Add a dated update to an action and make it the action's current state.
+    """Add an update to an action, as at ``as_at`` (default today), and make the latest
+    update (by as-at date, then by when typed) the action's current state.
 
-    Completing an action sets it to 100%; completing or cancelling needs a commentary.
+    Where the action's council reports stage and RAG apart, ``stage`` (needed) and ``rag``
+    (optional) are reported and the one status follows from them; otherwise ``status``.
+    Completing an action sets it to 100%; completing or cancelling needs a commentary. An
+    update may be back-dated, but not to the future nor to before the action began.
     Raises ``PermissionDenied`` if the user may not edit the action, ``ValidationError``
     (by field) for bad input and ``ActionConflict`` if the action's version is no longer
     ``expected_version`` (someone saved in between); in every case nothing is written.
@@ -88,10 +134,26 @@ def record_update(
     if not Action.objects.editable_by(user).filter(pk=action.pk).exists():
         raise PermissionDenied("You cannot update this action.")
     errors: dict[str, str] = {}
-    if status not in ActionStatus.values:
-        errors["status"] = "Choose a status."
-    elif status == ActionStatus.NOT_REPORTED:
-        errors["status"] = "Choose the action's status: an update reports one."
+    stage, rag = stage or "", rag or ""
+    if action.reports_stage_and_rag:
+        if stage not in ActionStage.values:
+            errors["stage"] = "Choose the action's stage."
+        if rag and rag not in ActionRag.values:
+            errors["rag"] = "Choose a RAG status from the list."
+        if not errors:
+            status = status_from_stage_and_rag(stage, rag)
+    else:
+        stage = rag = ""
+        if status not in ActionStatus.values:
+            errors["status"] = "Choose a status."
+        elif status == ActionStatus.NOT_REPORTED:
+            errors["status"] = "Choose the action's status: an update reports one."
+    try:
+        as_at = _check_as_at(
+            action, timezone.localdate() if as_at is None else as_at, timezone.localdate()
+        )
+    except ValidationError as error:
+        errors.update({k: v[0] for k, v in error.message_dict.items()})
     try:
         percent = _parse_percent(percent_complete)
     except ValidationError as error:
@@ -114,25 +176,27 @@ def record_update(
         )
         if not claimed:
             raise _conflict(action.pk, expected_version)
-        current = Action.objects.get(pk=action.pk)
-        current.status = status
-        current.percent_complete = percent
-        current._history_user = user  # audit trail: who, even outside a request
-        current.save(update_fields=["status", "percent_complete", "updated_at"])
         update = ActionUpdate(
-            action=current,
+            action_id=action.pk,
             author=user,
+            date=as_at,
             status=status,
+            stage=stage,
+            rag=rag,
             percent_complete=percent,
             commentary=commentary,
         )
         update._history_user = user
         update.save()
-    action.status, action.percent_complete, action.version = (
-        current.status,
-        current.percent_complete,
-        current.version,
-    )
+        # A back-dated update joins the history; the current state is the latest as at.
+        current = Action.objects.get(pk=action.pk)
+        latest = latest_update(current)
+        for name in STATE_FIELDS:
+            setattr(current, name, getattr(latest, name))
+        current._history_user = user  # audit trail: who, even outside a request
+        current.save(update_fields=[*STATE_FIELDS, "updated_at"])
+    for name in (*STATE_FIELDS, "version"):
+        setattr(action, name, getattr(current, name))
     return update
 
 

@@ -7,26 +7,67 @@ from typing import Any
 
 import django_tables2 as tables
 from django.db.models import F, QuerySet
-from django.utils import dateformat
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from actions.models import Action, ActionStatus, percent_label
+from actions.models import Action, ActionRag, ActionStage, ActionStatus, percent_label
 from plans.tables import NUMERIC, ROW_TITLE, ListTable, detail_link, status_tag
+
+#: What a stage or RAG not (yet) reported shows: unknown is unknown.
+NOT_REPORTED = "Not reported"
+
+
+def stage_tag(stage: str, unknown: str = NOT_REPORTED) -> str:
+    """A stage in words and colour; ``unknown`` where none was reported."""
+    if not stage:
+        return status_tag(unknown, "grey")
+    choice = ActionStage(stage)
+    return status_tag(choice.label, choice.colour)
+
+
+def rag_tag(rag: str, unknown: str = NOT_REPORTED) -> str:
+    """A RAG in words and colour; ``unknown`` where none was reported."""
+    if not rag:
+        return status_tag(unknown, "grey")
+    choice = ActionRag(rag)
+    return status_tag(choice.label, choice.colour)
+
+
+def state_tags(record: Any, stage_and_rag: bool) -> str:
+    """An action's or update's state: stage and RAG tags where its council reports them
+    apart, otherwise its one status (words always beside the colour)."""
+    if stage_and_rag:
+        return format_html(
+            '<span class="govuk-visually-hidden">Stage: </span>{} '
+            '<span class="govuk-visually-hidden">RAG: </span>{}',
+            stage_tag(record.stage, "Stage not reported"),
+            rag_tag(record.rag, "RAG not reported"),
+        )
+    status = ActionStatus(record.status)
+    return status_tag(status.label, status.colour)
 
 
 class ActionTable(ListTable):
-    """Actions with their status in words and colour, and whether they are overdue."""
+    """Actions with their status in words and colour, and whether they are overdue.
+
+    A council that reports stage and RAG apart gets those two columns instead of the one
+    status (``stage_and_rag=True``); the others see the one status, as before.
+    """
 
     reference = tables.Column("Ref.")
     title = tables.Column("Action", attrs=ROW_TITLE)
     plan = tables.Column("Plan", accessor="plan__title", order_by=("plan__title",))
-    theme = tables.Column(
-        "Theme", accessor="theme", order_by=("theme__number", "theme__title")
-    )
+    theme = tables.Column("Theme", accessor="theme", order_by=("theme__number", "theme__title"))
     lead_officer = tables.Column("Lead officer")
+    directorate = tables.Column("Directorate")
+    section = tables.Column("Section")
     # Rendered even when empty: a plan may only say "Ongoing" or "April 2018".
     due_date = tables.Column("Due", empty_values=())
+    # Shown in exports; on the page the due column says "(originally ...)".
+    original_due_date = tables.Column("Originally due", visible=False)
     status = tables.Column("Status")
+    stage = tables.Column("Stage", empty_values=())
+    rag = tables.Column("RAG", empty_values=())
     # Rendered even when empty: "not reported" on the page, an empty cell in exports.
     percent_complete = tables.Column("% complete", attrs=NUMERIC, empty_values=())
     overdue = tables.Column("Overdue", accessor="pk", orderable=False)
@@ -42,11 +83,23 @@ class ActionTable(ListTable):
             "plan",
             "theme",
             "lead_officer",
+            "directorate",
+            "section",
             "due_date",
+            "original_due_date",
             "status",
+            "stage",
+            "rag",
             "percent_complete",
             "overdue",
         )
+
+    def __init__(self, *args: Any, stage_and_rag: bool = False, **kwargs: Any) -> None:
+        kwargs["exclude"] = (
+            *kwargs.get("exclude", ()),
+            *(("status",) if stage_and_rag else ("stage", "rag")),
+        )
+        super().__init__(*args, **kwargs)
 
     def render_title(self, record: Action, value: str) -> str:
         return detail_link("action-detail", {"pk": record.pk}, value)
@@ -61,7 +114,10 @@ class ActionTable(ListTable):
         return queryset.order_by(order, "pk"), True
 
     def render_due_date(self, record: Action, value: datetime.date | None) -> str:
-        return dateformat.format(value, "j M Y") if value else record.due_label
+        return record.due_phrase
+
+    def value_original_due_date(self, record: Action) -> datetime.date | None:
+        return record.original_due_date if record.due_slipped else None
 
     def value_due_date(self, record: Action, value: datetime.date | None) -> Any:
         return value or record.due_label
@@ -72,6 +128,18 @@ class ActionTable(ListTable):
 
     def value_status(self, record: Action) -> str:
         return ActionStatus(record.status).label
+
+    def render_stage(self, record: Action) -> str:
+        return stage_tag(record.stage)
+
+    def value_stage(self, record: Action) -> str:
+        return ActionStage(record.stage).label if record.stage else NOT_REPORTED
+
+    def render_rag(self, record: Action) -> str:
+        return rag_tag(record.rag)
+
+    def value_rag(self, record: Action) -> str:
+        return ActionRag(record.rag).label if record.rag else NOT_REPORTED
 
     def render_percent_complete(self, value: int | None) -> str:
         return percent_label(value)

@@ -100,8 +100,14 @@ class CouncilListView(CouncilMixin, TemplateView):
     def get_caption(self) -> str:
         return f"{self.title}, {self.council.name}"
 
+    def get_table_kwargs(self) -> dict[str, Any]:
+        """What a list adds to its table's arguments (e.g. the council's own columns)."""
+        return {}
+
     def get_table(self, rows: Any) -> Table:
-        table = self.table_class(rows, caption=self.get_caption(), today=self.today)
+        table = self.table_class(
+            rows, caption=self.get_caption(), today=self.today, **self.get_table_kwargs()
+        )
         table.request = self.request
         order_by = self.request.GET.getlist(table.prefixed_order_by_field)
         if order_by:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from actions.filters import ActionFilterSet
 from actions.models import Action
 from actions.tables import ActionTable
@@ -10,7 +12,7 @@ from kpis.filters import KpiFilterSet
 from kpis.models import KPI
 from kpis.tables import KpiTable
 from plans.filters import SavingsFilterSet
-from plans.models import SavingsTarget
+from plans.models import ActionStatusScheme, SavingsTarget
 from plans.tables import SavingsTable
 from risks.filters import RiskFilterSet
 from risks.models import RiskRegisterEntry
@@ -36,6 +38,11 @@ class ActionListView(CouncilListView):
     table_class = ActionTable
     title = "Actions"
     export_name = "actions"
+
+    def get_table_kwargs(self) -> dict[str, Any]:
+        # A council reporting stage and RAG apart sees those columns; the others one status.
+        scheme = self.council.action_status_scheme
+        return {"stage_and_rag": scheme == ActionStatusScheme.STAGE_AND_RAG}
 
 
 class RiskListView(CouncilListView):

@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed
+from django.utils import timezone
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -340,7 +341,7 @@ def labelled_formset(formset: type) -> type:
 @admin.register(Council)
 class CouncilAdmin(CouncilScopedAdmin):
     list_display = ["name", "short_name", "kind", "risk_matrix", "rag_tolerance", "website"]
-    list_filter = ["kind", "risk_matrix"]
+    list_filter = ["kind", "risk_matrix", "action_status_scheme"]
     search_fields = ["name", "short_name", "slug"]
     prepopulated_fields = {"slug": ["short_name"]}
 
@@ -405,7 +406,16 @@ class PlanAdmin(CouncilScopedAdmin):
 
 class ActionInline(CouncilScopedInline):
     model = Action
-    fields = ["reference", "title", "lead_officer", "due_date", "status", "percent_complete"]
+    fields = [
+        "reference",
+        "title",
+        "lead_officer",
+        "directorate",
+        "section",
+        "due_date",
+        "status",
+        "percent_complete",
+    ]
     fk_name = "theme"
 
 
@@ -435,8 +445,9 @@ class SavingsTargetAdmin(CouncilScopedAdmin):
         "identified_amount",
         "achieved_amount",
         "progress",
+        "reported_status",
     ]
-    list_filter = ["council", "plan", "start_year"]
+    list_filter = ["council", "plan", "start_year", "kind", "recurrence", "reported_status"]
     search_fields = ["title", "commentary"]
     autocomplete_fields = ["council", "plan", "theme", "action"]
     list_select_related = ["council"]
@@ -447,6 +458,6 @@ class SavingsTargetAdmin(CouncilScopedAdmin):
 
     @admin.display(description="achieved")
     def progress(self, obj: SavingsTarget) -> str:
-        if not obj.target_amount or obj.achieved_amount is None:
-            return "–"
-        return f"{obj.achieved_amount / obj.target_amount:.0%} of target"
+        # The period's target: a recurring line's is its yearly amount times its years.
+        percent = obj.progress(timezone.localdate()).percent_achieved
+        return "–" if percent is None else f"{percent}% of target"

@@ -12,10 +12,16 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.formatting import format_measure, format_money
 from core.periods import FinancialYear
 from core.rag import DEFAULT_TOLERANCE
 from core.risk import RiskMatrix, rows_off_matrix
-from core.savings import SavingsProgress, savings_progress
+from core.savings import (
+    DEFAULT_AT_RISK_SHORTFALL,
+    SavingsProgress,
+    percent_of_budget,
+    savings_progress,
+)
 from core.validators import validate_plausible_date
 from plans.querysets import CouncilScopedQuerySet
 
@@ -28,7 +34,7 @@ def financial_year_field(verbose_name: str, **kwargs) -> models.PositiveSmallInt
 
 
 def years_label(start_year: int, end_year: int) -> str:
-    """"2024/25" for one financial year, "2012/13 to 2014/15" for several."""
+    """ "2024/25" for one financial year, "2012/13 to 2014/15" for several."""
     first, last = FinancialYear(start_year), FinancialYear(end_year)
     return str(first) if first == last else f"{first} to {last}"
 
@@ -40,6 +46,13 @@ class CouncilKind(models.TextChoices):
     COUNTY = "county", "County council"
     METROPOLITAN = "metropolitan", "Metropolitan borough"
     LONDON_BOROUGH = "london_borough", "London borough"
+
+
+class ActionStatusScheme(models.TextChoices):
+    """How a council reports its actions' status (the actions app reads this)."""
+
+    SINGLE = "single", "One status (e.g. on track, at risk, completed)"
+    STAGE_AND_RAG = "stage_and_rag", "Stage and RAG, separately"
 
 
 class CouncilQuerySet(CouncilScopedQuerySet):
@@ -67,6 +80,23 @@ class Council(models.Model):
         default=DEFAULT_TOLERANCE,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
         help_text="Relative shortfall against target still rated Amber (0.05 = 5%).",
+    )
+    savings_at_risk_shortfall = models.DecimalField(
+        "savings at-risk shortfall",
+        max_digits=4,
+        decimal_places=3,
+        default=DEFAULT_AT_RISK_SHORTFALL,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=(
+            "How far a savings line may trail the amount expected by now before it is "
+            "called at risk, as a share of that amount (0.05 = 5% short; 0 = any shortfall)."
+        ),
+    )
+    action_status_scheme = models.CharField(
+        max_length=20,
+        choices=ActionStatusScheme.choices,
+        default=ActionStatusScheme.SINGLE,
+        help_text="Whether this council reports one status per action, or stage and RAG apart.",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -257,8 +287,47 @@ class SavingsTargetQuerySet(CouncilScopedQuerySet):
         return self.select_related("council", "plan", "theme", "action")
 
 
+class SavingsKind(models.TextChoices):
+    SAVING = "saving", "Saving"
+    INCOME = "income", "Extra income"
+
+
+class SavingsRecurrence(models.TextChoices):
+    ONE_OFF = "one_off", "One-off"
+    RECURRING = "recurring", "Recurring each year"
+
+
+class SavingsBasis(models.TextChoices):
+    POUNDS = "pounds", "An amount in pounds"
+    PERCENT_OF_BUDGET = "percent", "A percentage of a budget"
+
+
+class SavingsStatus(models.TextChoices):
+    """A scheme's status as the council reports it to cabinet ("" = not reported)."""
+
+    DELIVERED = "delivered", "Delivered"
+    ON_TRACK = "on_track", "On track"
+    SLIPPING = "slipping", "Slipping"
+    UNACHIEVABLE = "unachievable", "Unachievable"
+    REMOVED = "removed", "Removed"
+
+    @property
+    def colour(self) -> str:
+        return _SAVINGS_STATUS_COLOURS[self.value]
+
+
+_SAVINGS_STATUS_COLOURS = {
+    "delivered": "blue",
+    "on_track": "green",
+    "slipping": "amber",
+    "unachievable": "red",
+    "removed": "grey",
+}
+
+
 class SavingsTarget(models.Model):
-    """Money a council has committed to save, with how much is identified and achieved."""
+    """Money a council has committed to save (or raise), with how much is identified and
+    achieved, and the scheme's status as the council reports it."""
 
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="savings_targets")
     plan = models.ForeignKey(
@@ -277,7 +346,52 @@ class SavingsTarget(models.Model):
     title = models.CharField(max_length=300)
     start_year = financial_year_field("first financial year")
     end_year = financial_year_field("last financial year")
-    target_amount = models.DecimalField("target (£)", max_digits=14, decimal_places=2)
+    kind = models.CharField(max_length=10, choices=SavingsKind.choices, default=SavingsKind.SAVING)
+    recurrence = models.CharField(
+        max_length=10,
+        choices=SavingsRecurrence.choices,
+        default=SavingsRecurrence.ONE_OFF,
+        help_text="Recurring: the target is saved again every year of the period.",
+    )
+    target_basis = models.CharField(
+        "target set as",
+        max_length=10,
+        choices=SavingsBasis.choices,
+        default=SavingsBasis.POUNDS,
+    )
+    target_percent = models.DecimalField(
+        "target (% of budget)",
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    budget_amount = models.DecimalField(
+        "budget (£)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The budget a percentage target is a share of.",
+    )
+    target_amount = models.DecimalField(
+        "target (£)",
+        max_digits=14,
+        decimal_places=2,
+        blank=True,
+        help_text=(
+            "For a recurring line, the amount each year. Worked out from the percentage "
+            "and budget where the target is a percentage of a budget."
+        ),
+    )
+    reported_status = models.CharField(
+        "status reported",
+        max_length=20,
+        choices=SavingsStatus.choices,
+        blank=True,
+        help_text="The scheme's status as the council reports it. Empty: not reported.",
+    )
     identified_amount = models.DecimalField(
         "identified (£)", max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -297,6 +411,17 @@ class SavingsTarget(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.period})"
 
+    def save(self, *args, **kwargs) -> None:
+        # A percentage target means pounds of its budget: stored, so lists sort and sum it.
+        if (
+            self.target_basis == SavingsBasis.PERCENT_OF_BUDGET
+            and self.target_percent is not None
+            and self.budget_amount is not None
+            and self.budget_amount >= 0
+        ):
+            self.target_amount = percent_of_budget(self.target_percent, self.budget_amount)
+        super().save(*args, **kwargs)
+
     @property
     def period(self) -> str:
         return years_label(self.start_year, self.end_year)
@@ -305,14 +430,69 @@ class SavingsTarget(models.Model):
     def years(self) -> list[FinancialYear]:
         return [FinancialYear(y) for y in range(self.start_year, self.end_year + 1)]
 
+    @property
+    def is_recurring(self) -> bool:
+        return self.recurrence == SavingsRecurrence.RECURRING
+
+    @property
+    def is_income(self) -> bool:
+        return self.kind == SavingsKind.INCOME
+
+    @property
+    def target_note(self) -> str:
+        """How the target was set, where it is more than a sum of pounds: "2% of a
+        £50,000,000 budget" and/or "£1,000,000 a year over 2024/25 to 2026/27"."""
+        parts = []
+        if self.target_basis == SavingsBasis.PERCENT_OF_BUDGET and self.target_percent is not None:
+            parts.append(
+                f"{format_measure(self.target_percent, 'percent')} of a "
+                f"{format_money(self.budget_amount)} budget"
+            )
+        if self.is_recurring:
+            parts.append(f"{format_money(self.target_amount)} a year over {self.period}")
+        return "; ".join(parts)
+
+    @property
+    def description(self) -> str:
+        """ "Extra income, recurring each year" (a one-off saving says nothing extra)."""
+        parts = []
+        if self.is_income:
+            parts.append(SavingsKind.INCOME.label)
+        if self.is_recurring:
+            label = SavingsRecurrence.RECURRING.label
+            parts.append(label.lower() if parts else label)
+        return ", ".join(parts)
+
+    @property
+    def status_reported(self) -> SavingsStatus | None:
+        return SavingsStatus(self.reported_status) if self.reported_status else None
+
     def progress(self, today: datetime.date) -> SavingsProgress:
-        """Achieved and identified against target at ``today``; amounts not reported stay None."""
+        """Achieved and identified against the period's target at ``today``, judged by the
+        council's at-risk rule; amounts not reported stay None."""
         return savings_progress(
-            self.target_amount, self.identified_amount, self.achieved_amount, self.years, today
+            self.target_amount,
+            self.identified_amount,
+            self.achieved_amount,
+            self.years,
+            today,
+            recurring=self.is_recurring,
+            at_risk_shortfall=self.council.savings_at_risk_shortfall,
         )
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        if self.target_basis == SavingsBasis.PERCENT_OF_BUDGET:
+            if self.target_percent is None:
+                errors["target_percent"] = "Enter the target as a percentage of the budget."
+            if self.budget_amount is None:
+                errors["budget_amount"] = "Enter the budget the percentage is a share of."
+            elif self.budget_amount < 0:
+                errors["budget_amount"] = "A budget cannot be negative."
+            if not errors:
+                self.target_amount = percent_of_budget(self.target_percent, self.budget_amount)
+        elif self.target_amount is None:
+            errors["target_amount"] = "Enter the target in pounds."
         for name in ("target_amount", "identified_amount", "achieved_amount"):
             value = getattr(self, name)
             if value is not None and value < 0:

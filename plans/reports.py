@@ -26,7 +26,9 @@ def savings_report(
     With ``year``, only the lines whose period includes that financial year.
     Identified or achieved amounts not reported stay unknown (None), never £0.
     """
-    targets = SavingsTarget.objects.filter(council=council).select_related("plan", "theme")
+    targets = SavingsTarget.objects.filter(council=council).select_related(
+        "council", "plan", "theme"
+    )
     if year is not None:
         targets = targets.filter(start_year__lte=year.start_year, end_year__gte=year.start_year)
     return [

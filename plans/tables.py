@@ -108,10 +108,13 @@ class SavingsTable(ListTable):
     title = tables.Column("Title", attrs=ROW_TITLE)
     plan = tables.Column("Plan", accessor="plan__title", order_by=("plan__title",))
     period = tables.Column("Period", accessor="period", order_by=("start_year", "end_year"))
+    description = tables.Column("Type", accessor="description", orderable=False)
     target_amount = MoneyColumn("Target")
+    target_note = tables.Column("Target set as", accessor="target_note", orderable=False)
     identified_amount = MoneyColumn("Identified", default="not reported")
     achieved_amount = MoneyColumn("Achieved", default="not reported")
     percent_achieved = tables.Column("% achieved", accessor="pk", orderable=False, attrs=NUMERIC)
+    reported_status = tables.Column("Status reported")
 
     shared_columns = ("plan", "period")
 
@@ -122,11 +125,29 @@ class SavingsTable(ListTable):
             "title",
             "plan",
             "period",
+            "description",
             "target_amount",
+            "target_note",
             "identified_amount",
             "achieved_amount",
             "percent_achieved",
+            "reported_status",
         )
+
+    def render_target_amount(self, record: SavingsTarget) -> str:
+        # The period's target: a recurring line's yearly amount times its years.
+        return format_money(record.progress(self.today).target, empty="")
+
+    def value_target_amount(self, record: SavingsTarget) -> Decimal:
+        return record.progress(self.today).target
+
+    def render_reported_status(self, record: SavingsTarget) -> str:
+        status = record.status_reported
+        return status_tag(status.label, status.colour) if status else ""
+
+    def value_reported_status(self, record: SavingsTarget) -> str:
+        status = record.status_reported
+        return status.label if status else ""
 
     def render_percent_achieved(self, record: SavingsTarget) -> str:
         progress = record.progress(self.today)

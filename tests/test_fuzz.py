@@ -21,12 +21,13 @@ from django.contrib import admin
 from django.db import transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import Action, ActionStatus
 from dashboard import list_views
 from dashboard.generic import EXPORT_FORMATS
 from kpis.models import KpiValue
-from plans.models import Council, Role
+from plans.models import ActionStatusScheme, Council, Role
 from risks.models import RiskRegisterEntry
 from tests import factories as f
 from work.forms import ActionUpdateForm
@@ -203,8 +204,32 @@ def test_action_update_form(world):
     fuzz = Fuzzer(world["officer"])
     url = reverse("action-detail", args=[action.pk])
     base = {"status": ActionStatus.ON_TRACK, "percent_complete": "40", "commentary": "On it"}
+    base["as_at"] = timezone.localdate().isoformat()
     base["version"] = str(action.version)
-    assert set(base) == set(ActionUpdateForm.base_fields)
+    # A council reporting one status is not asked for stage and RAG (fuzzed below).
+    assert set(base) | {"stage", "rag"} == set(ActionUpdateForm.base_fields)
+    for name in base:
+        for data in with_bad(base, name):
+            fuzz.request("POST", url, data, write=True)
+    fuzz.check()
+
+
+def test_action_update_form_with_stage_and_rag(world):
+    action = world["action"]
+    council = action.plan.council
+    council.action_status_scheme = ActionStatusScheme.STAGE_AND_RAG
+    council.save()
+    fuzz = Fuzzer(world["officer"])
+    url = reverse("action-detail", args=[action.pk])
+    base = {
+        "stage": "in_progress",
+        "rag": "at_risk",
+        "percent_complete": "40",
+        "commentary": "On it",
+        "as_at": timezone.localdate().isoformat(),
+        "version": str(action.version),
+    }
+    assert set(base) | {"status"} == set(ActionUpdateForm.base_fields)
     for name in base:
         for data in with_bad(base, name):
             fuzz.request("POST", url, data, write=True)

@@ -156,7 +156,8 @@ def test_going_back_before_not_reported_refuses_and_counts_the_rows(restore_sche
 
 def test_without_rows_in_the_way_not_reported_reverses_keeping_every_value(restore_schema):
     action = make_action(make_council().plans.create(title="Plan", slug="plan", start_year=2020,
-                                                     end_year=2021), percent_complete=40)
+                                                     end_year=2021), percent_complete=40,
+                         status=ActionStatus.NOT_STARTED)  # not the new default, "Not reported"
     make_update(action, percent_complete=40)
     expected = row_counts()
     migrate(("actions", "0002_initial"))

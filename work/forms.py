@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from django import forms
 
-from actions.models import ActionStatus
+from actions.models import ActionRag, ActionStage, ActionStatus
+
+#: Dates as officers type them: the browser's date picker, or day/month/year.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %m %Y", "%d %B %Y", "%d %b %Y"]
 
 
 class ActionUpdateForm(forms.Form):
-    """Status, % complete and a commentary: one short form per update."""
+    """Status (or stage and RAG), % complete, a commentary and the date it is as at.
+
+    ``stage_and_rag=True`` (the action's council reports them apart) asks for stage and
+    RAG instead of the one status.
+    """
 
     # An update reports a status, so "Not reported" is not one to choose; an action that has
     # none yet starts on "Choose a status".
@@ -33,6 +40,32 @@ class ActionUpdateForm(forms.Form):
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 100}),
     )
+    stage = forms.ChoiceField(
+        choices=[("", "Choose a stage"), *ActionStage.choices],
+        label="Stage",
+        error_messages={
+            "required": "Choose the action's stage.",
+            "invalid_choice": "Choose a stage from the list.",
+        },
+    )
+    rag = forms.ChoiceField(
+        choices=[("", "Not assessed"), *ActionRag.choices],
+        label="RAG status",
+        required=False,
+        help_text="Whether it will be delivered on time. Leave as not assessed if unknown.",
+        error_messages={"invalid_choice": "Choose a RAG status from the list."},
+    )
+    as_at = forms.DateField(
+        label="As at",
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=(
+            "The date this update speaks for, if earlier than today: for example 31/3/2025. "
+            "Leave empty for today."
+        ),
+        error_messages={"invalid": "Enter the as-at date as day/month/year, like 31/3/2025."},
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     commentary = forms.CharField(
         label="Commentary",
         required=False,
@@ -41,8 +74,11 @@ class ActionUpdateForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, stage_and_rag: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.stage_and_rag = stage_and_rag
+        for name in ("status",) if stage_and_rag else ("stage", "rag"):
+            del self.fields[name]
         # Nothing reported yet: the officer chooses a status and types a figure, none offered.
         if self.initial.get("status") == ActionStatus.NOT_REPORTED:
             self.initial["status"] = ""
@@ -55,7 +91,9 @@ class ActionUpdateForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("status") == ActionStatus.COMPLETED:
+        if data.get("status") == ActionStatus.COMPLETED or data.get("stage") == (
+            ActionStage.COMPLETE
+        ):
             data["percent_complete"] = 100
             self.errors.pop("percent_complete", None)
         return data

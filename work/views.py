@@ -131,8 +131,13 @@ def _council_returns(
             missing = [k for k in expected if (k.pk, quarter) not in entered]
             if quarter == due or missing:
                 returns.append(
-                    OpenReturn(quarter, _return_url(council, quarter), expected, missing,
-                               just_ended=quarter == due)
+                    OpenReturn(
+                        quarter,
+                        _return_url(council, quarter),
+                        expected,
+                        missing,
+                        just_ended=quarter == due,
+                    )
                 )
         choices = set(window)
         for quarters in spans.values():
@@ -229,23 +234,27 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Action.objects.visible_to(user).select_related("plan__council", "theme"), pk=pk
     )
     can_edit = Action.objects.editable_by(user).filter(pk=pk).exists()
+    stage_and_rag = action.reports_stage_and_rag
     conflict: ActionConflict | None = None
     status = 200
     form: ActionUpdateForm | None = None
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied("You can read this action but not update it.")
-        form = ActionUpdateForm(request.POST)
+        form = ActionUpdateForm(request.POST, stage_and_rag=stage_and_rag)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 record_update(
                     action,
                     user,
-                    status=data["status"],
+                    status=data.get("status", ""),
                     percent_complete=data["percent_complete"],
                     commentary=data["commentary"],
                     expected_version=data["version"],
+                    stage=data.get("stage", ""),
+                    rag=data.get("rag", ""),
+                    as_at=data.get("as_at"),
                 )
             except ValidationError as error:
                 for name, errors in error.message_dict.items():
@@ -256,24 +265,30 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 # Keep what the user typed, but let a second save knowingly replace theirs.
                 data = request.POST.copy()
                 data["version"] = str(error.action.version)
-                form = ActionUpdateForm(data)
+                form = ActionUpdateForm(data, stage_and_rag=stage_and_rag)
                 form.is_valid()
                 action = get_object_or_404(
                     Action.objects.visible_to(user).select_related("plan__council", "theme"),
                     pk=pk,
                 )
             else:
-                messages.success(request, _saved_message(
-                    f"Update saved: {action.get_status_display()}, {action.progress_phrase}."
-                ))
+                messages.success(
+                    request,
+                    _saved_message(
+                        f"Update saved: {action.state_phrase}, {action.progress_phrase}."
+                    ),
+                )
                 return redirect(action)
     elif can_edit:
         form = ActionUpdateForm(
             initial={
                 "status": action.status,
+                "stage": action.stage,
+                "rag": action.rag,
                 "percent_complete": action.percent_complete,
                 "version": action.version,
-            }
+            },
+            stage_and_rag=stage_and_rag,
         )
     updates = ActionUpdate.objects.filter(action=action).select_related("author")
     context = {
@@ -309,8 +324,9 @@ class ReturnCell:
     @classmethod
     def stored(cls, row: ReturnRow) -> ReturnCell:
         """The cell as it is stored now."""
-        return cls(row, row.actual_text, row.commentary, row.version, row.actual_text,
-                   row.commentary)
+        return cls(
+            row, row.actual_text, row.commentary, row.version, row.actual_text, row.commentary
+        )
 
     @property
     def kpi(self) -> KPI:
@@ -415,9 +431,12 @@ def kpi_return(request: HttpRequest, council: str, year: str, quarter: str) -> H
             )
         else:
             if saved:
-                messages.success(request, _saved_message(
-                    f"Saved {len(saved)} value{'s' if len(saved) != 1 else ''} for {period}."
-                ))
+                messages.success(
+                    request,
+                    _saved_message(
+                        f"Saved {len(saved)} value{'s' if len(saved) != 1 else ''} for {period}."
+                    ),
+                )
             else:
                 messages.info(request, "Nothing had changed, so nothing was saved.")
             return redirect(request.path)

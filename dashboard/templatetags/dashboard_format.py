@@ -70,8 +70,13 @@ def trend_tag(result) -> SafeString:
 
 @register.simple_tag
 def action_status_tag(status) -> SafeString:
-    """An action's status as a coloured badge with its label ("Off track")."""
-    from actions.models import ActionStatus
+    """An action's status as a coloured badge with its label ("Off track"); given an action
+    whose council reports stage and RAG apart, a badge for each."""
+    from actions.models import Action, ActionStatus
+    from actions.tables import state_tags
+
+    if isinstance(status, Action):
+        return state_tags(status, status.reports_stage_and_rag)
 
     action_status = ActionStatus(status)
     return colour_tag(action_status.label, action_status.colour)
@@ -81,3 +86,12 @@ def action_status_tag(status) -> SafeString:
 def rag_label(context, status: Rag | str) -> str:
     """A status's word in the council's scheme (for text where no badge fits)."""
     return scheme_of(context).state(status).label
+
+
+@register.simple_tag
+def savings_status_tag(target) -> SafeString:
+    """A savings scheme's status as the council reports it, in words and colour."""
+    status = target.status_reported
+    if status is None:
+        return format_html('<span class="govuk-body-s">Status not reported</span>')
+    return format_html("Reported: {}", colour_tag(status.label, status.colour))

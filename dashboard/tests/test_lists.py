@@ -570,16 +570,17 @@ def test_savings_exports_are_numbers(client, cabinet, today):
     assert f"medway-savings-{today.isoformat()}.csv" in response["Content-Disposition"]
     rows = csv_rows(response)
     assert rows[0] == [
-        "Title", "Plan", "Period", "Target", "Identified", "Achieved", "% achieved",
+        "Title", "Plan", "Period", "Type", "Target", "Target set as", "Identified", "Achieved",
+        "% achieved", "Status reported",
     ]
     assert rows[1] == [
-        "FIT Plan savings", "FIT Plan", "2024/25", "34000000.00", "30000000.00",
-        "17000000.00", "50",
+        "FIT Plan savings", "FIT Plan", "2024/25", "", "34000000.00", "", "30000000.00",
+        "17000000.00", "50", "",
     ]
     sheet = xlsx_rows(client.get(url("savings-list", _export="xlsx")))
     assert {row[0] for row in sheet[1:]} == {"FIT Plan savings", "Savings for 2018/19"}
     fit = next(row for row in sheet if row[0] == "FIT Plan savings")
-    assert fit[3] == 34000000
+    assert fit[4] == 34000000
 
 
 def test_bad_savings_year_gives_a_message(client, cabinet):

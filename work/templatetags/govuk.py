@@ -8,7 +8,8 @@ from django import forms, template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from actions.models import ActionStatus
+from actions.models import Action, ActionStatus
+from actions.tables import state_tags
 from core.formatting import colour_tag, state_tag
 from core.rag import Rag, medway
 
@@ -51,7 +52,17 @@ def rag_tag(context, rag: Rag | str | None) -> SafeString:
 
 
 @register.simple_tag
-def status_tag(action_or_status: Any) -> SafeString:
-    """An action status as a tag with its label, coloured as councils report it."""
+def status_tag(action_or_status: Any, stage_and_rag: bool | None = None) -> SafeString:
+    """An action's (or update's) status as a tag with its label, coloured as councils
+    report it; where its council reports stage and RAG apart, a tag for each.
+
+    ``stage_and_rag`` defaults to the action's council's setting (an action given).
+    """
+    if stage_and_rag is None:
+        stage_and_rag = (
+            isinstance(action_or_status, Action) and action_or_status.reports_stage_and_rag
+        )
+    if stage_and_rag and hasattr(action_or_status, "stage"):
+        return state_tags(action_or_status, stage_and_rag=True)
     status = ActionStatus(getattr(action_or_status, "status", action_or_status))
     return colour_tag(status.label, status.colour)

@@ -77,7 +77,7 @@ def test_an_officer_updates_an_action_and_sees_it_in_the_history(client, medway)
     assert "Update saved: At risk, 45% complete." in html
     assert "Supplier late" in html
     assert "Ola Ade" in html  # author in the updates and in the audit trail
-    assert "Change history" in html and "Not started → At risk" in html
+    assert "Change history" in html and "Not reported → At risk" in html
     action.refresh_from_db()
     assert (action.status, action.percent_complete) == ("at_risk", 45)
 
