@@ -232,9 +232,7 @@ class KpiTarget(models.Model):
             return "establish baseline"
         if self.kind == TargetKind.RELATIVE and self.amount is not None:
             year = self.kpi.get_baseline_year_display() if self.kpi.baseline_year else ""
-            return f"{self.amount.normalize():+f}% a year on the {year} baseline".replace(
-                "  ", " "
-            )
+            return f"{self.amount.normalize():+f}% a year on the {year} baseline".replace("  ", " ")
         return f"set for {self.get_financial_year_display()}"
 
     def clean(self) -> None:
