@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from core.periods import FinancialYear, Quarter, quarter_of_month
 from core.rag import Rag
-from kpis.models import KPI, Frequency, KpiValue
-from kpis.reports import value_standing_for_quarter
+from kpis.models import KPI, Frequency, KpiTarget, KpiValue
+from kpis.reports import outturn_standing, rated, target_of, value_standing_for_quarter
 from plans.filters import ANY, CouncilFilterSet, search_filter, text_choices, year_choices
 
 QUARTER_CHOICES = [(str(n), f"Q{n}") for n in range(1, 5)]
@@ -49,6 +49,12 @@ def value_for_quarter(kpi: KPI, values: Iterable[KpiValue], quarter: int) -> Kpi
     """
     if kpi.frequency == Frequency.ANNUAL:
         candidates = [v for v in values if v.quarter == 0 and v.month == 0]
+        if candidates:
+            # The latest outturn up to the year, as on the dashboard; else the year's row.
+            year = max(v.financial_year for v in candidates)
+            latest = outturn_standing(candidates, Quarter(FinancialYear(year), 4))
+            return latest or max(candidates, key=lambda v: v.financial_year)
+        return None
     else:
         candidates = [
             v
@@ -60,14 +66,27 @@ def value_for_quarter(kpi: KPI, values: Iterable[KpiValue], quarter: int) -> Kpi
 
 @dataclass
 class KpiRow:
-    """One line of the KPI list: a measure, its value for the quarter (if any) and its RAG."""
+    """One line of the KPI list: a measure, its value for the quarter (if any) and its RAG.
+
+    ``target`` is the effective target (the value's own, else its year's) and the RAG is
+    rated against it; ``outturn`` is a quarterly measure's annual outturn for the year.
+    """
 
     kpi: KPI
     value: KpiValue | None
+    effective_target: Decimal | None = None
+    status: Rag | None = None
+    outturn: KpiValue | None = None
 
     @property
     def rag(self) -> Rag:
+        if self.status is not None:
+            return self.status
         return self.value.rag if self.value is not None else Rag.NA
+
+    @property
+    def not_published(self) -> str:
+        return self.value.get_not_published_display() if self.value is not None else ""
 
     @property
     def rag_rank(self) -> int:
@@ -79,6 +98,8 @@ class KpiRow:
 
     @property
     def target(self) -> Decimal | None:
+        if self.status is not None:
+            return self.effective_target
         return self.value.target if self.value is not None else None
 
     @property
@@ -201,9 +222,33 @@ class KpiFilterSet(CouncilFilterSet):
 
     def rows(self) -> list[KpiRow]:
         period = self.period
-        values = KpiValue.objects.with_valid_period().filter(financial_year=period.year.start_year)
-        kpis = self.qs.prefetch_related(Prefetch("values", queryset=values, to_attr="year_values"))
-        rows = [KpiRow(kpi, value_for_quarter(kpi, kpi.year_values, period.number)) for kpi in kpis]
+        year = period.year.start_year
+        # The year's values, and an annual measure's outturns of earlier years (its latest
+        # outturn stands in every later quarter, as on the dashboard).
+        values = KpiValue.objects.with_valid_period().filter(
+            Q(financial_year=year)
+            | Q(financial_year__lt=year, quarter=0, month=0, kpi__frequency=Frequency.ANNUAL)
+        )
+        kpis = self.qs.prefetch_related(
+            Prefetch("values", queryset=values, to_attr="year_values"),
+            Prefetch("yearly_targets", queryset=KpiTarget.objects.all(), to_attr="targets"),
+        )
+        rows = []
+        for kpi in kpis:
+            for value in kpi.year_values:
+                value.kpi = kpi
+            targets = {(kpi.pk, setting.financial_year): setting for setting in kpi.targets}
+            for setting in kpi.targets:
+                setting.kpi = kpi
+            value = value_for_quarter(kpi, kpi.year_values, period.number)
+            of_year = value.financial_year if value is not None else year
+            target = target_of(kpi, value, of_year, targets)
+            outturn = None
+            if kpi.frequency != Frequency.ANNUAL:
+                outturn = next(
+                    (v for v in kpi.year_values if v.is_outturn and v.financial_year == year), None
+                )
+            rows.append(KpiRow(kpi, value, target, rated(value, target), outturn))
         rag = self._clean("rag")
         if rag:
             rows = [row for row in rows if row.rag == rag]
