@@ -27,7 +27,7 @@ from core.periods import FinancialYear, Quarter, last_ended_quarter
 from core.rag import Rag
 from core.units import Unit
 from dashboard.views import dashboard_url, latest_quarter
-from kpis.models import KPI, Frequency, KpiValue
+from kpis.models import KPI, Frequency, KpiValue, NotPublished
 from kpis.services import (
     CellConflict,
     ReturnConflict,
@@ -304,12 +304,21 @@ class ReturnCell:
     shown_commentary: str
     error: str = ""
     conflict: CellConflict | None = None
+    #: Why there is no figure (a NotPublished value, "" for a figure), and as shown.
+    reason: str = ""
+    shown_reason: str = ""
 
     @classmethod
     def stored(cls, row: ReturnRow) -> ReturnCell:
         """The cell as it is stored now."""
         return cls(row, row.actual_text, row.commentary, row.version, row.actual_text,
-                   row.commentary)
+                   row.commentary, reason=row.reason, shown_reason=row.reason)
+
+    @property
+    def reason_choices(self) -> list[tuple[str, str, bool]]:
+        """The reasons the officer may pick (value, words, selected), "a figure" first."""
+        options = [("", "A figure is given"), *NotPublished.choices]
+        return [(value, label, value == self.reason) for value, label in options]
 
     @property
     def kpi(self) -> KPI:
@@ -364,12 +373,14 @@ def _cells_after_refusal(
         entry = posted.get(row.kpi.pk)
         if entry is not None and entry.changed:
             cell.actual, cell.commentary = entry.actual, entry.commentary
+            cell.reason = entry.reason
             cell.error = errors.get(row.kpi.pk, "")
             cell.conflict = conflicts.get(row.kpi.pk)
             if cell.conflict is None:
                 cell.version = entry.version
                 cell.shown_actual = entry.shown_actual or ""
                 cell.shown_commentary = entry.shown_commentary or ""
+                cell.shown_reason = entry.shown_reason or ""
         cells.append(cell)
     return cells
 
@@ -398,6 +409,8 @@ def kpi_return(request: HttpRequest, council: str, year: str, quarter: str) -> H
                 version=_parse_version(post.get(f"version-{pk}")),
                 shown_actual=post.get(f"shown-actual-{pk}"),
                 shown_commentary=post.get(f"shown-commentary-{pk}"),
+                reason=post.get(f"reason-{pk}", ""),
+                shown_reason=post.get(f"shown-reason-{pk}", ""),
             )
             for pk in (row.kpi.pk for row in rows)
             if f"actual-{pk}" in post
