@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -171,10 +171,11 @@ def my_work(request: HttpRequest) -> HttpResponse:
     entered = {
         (kpi_id, Quarter(FinancialYear(year), number))
         for kpi_id, year, number in KpiValue.objects.filter(
+            # A figure, or the reason there is none: either answers the return.
+            Q(actual__isnull=False) | ~Q(not_published=""),
             kpi__in=[kpi.pk for kpi in kpis],
             month=0,
             quarter__gte=1,
-            actual__isnull=False,
             financial_year__gte=first.year.start_year,
             financial_year__lte=due.year.start_year,
         ).values_list("kpi_id", "financial_year", "quarter")
