@@ -99,6 +99,8 @@ class ReturnRow:
     carried_from: Quarter | None = None  # the earlier quarter whose target stands, if carried
     #: How the year's target was set ("+2% a year on the 2019/20 baseline"), when it applies.
     target_note: str = ""
+    #: Last quarter's target from its year's setting, where its value holds none of its own.
+    previous_target: Decimal | None = None
 
     @property
     def version(self) -> int | None:
@@ -117,6 +119,21 @@ class ReturnRow:
     def reason(self) -> str:
         """Why the stored value has no figure ("" when published or none stored)."""
         return self.value.not_published if self.value is not None else ""
+
+    @property
+    def previous_rag(self) -> Rag | None:
+        """Last quarter's status against its effective target (None: no value)."""
+        earlier = self.previous
+        if earlier is None:
+            return None
+        if self.previous_target is None:
+            return earlier.rag
+        return KpiValue(
+            kpi=self.kpi,
+            actual=earlier.actual,
+            target=self.previous_target,
+            not_published=earlier.not_published,
+        ).rag
 
     @property
     def rag(self) -> Rag:
@@ -175,10 +192,15 @@ def _rows_for(kpis: list[KPI], quarter: Quarter) -> list[ReturnRow]:
     )
     # A year's target (a figure, +% on the baseline, or "establish baseline": none) applies
     # where the quarter sets none of its own, and then nothing earlier is carried forward.
-    yearly = {
-        setting.kpi_id: setting
-        for setting in KpiTarget.objects.filter(kpi__in=kpis, financial_year=year)
+    settings = {
+        (setting.kpi_id, setting.financial_year): setting
+        for setting in KpiTarget.objects.filter(
+            kpi__in=kpis, financial_year__in={year, previous.year.start_year}
+        )
     }
+    for setting in settings.values():
+        setting.kpi = by_pk[setting.kpi_id]  # so target_for needs no query
+    yearly = {pk: setting for (pk, of_year), setting in settings.items() if of_year == year}
     carried = {
         pk: (target, index)
         for pk, target, index in KPI.objects.filter(pk__in=by_pk)
@@ -193,8 +215,11 @@ def _rows_for(kpis: list[KPI], quarter: Quarter) -> list[ReturnRow]:
         value = current.get(kpi.pk)
         row = ReturnRow(kpi=kpi, value=value, previous=before.get(kpi.pk), target=None)
         setting = yearly.get(kpi.pk)
-        if setting is not None:
-            setting.kpi = kpi
+        earlier = row.previous
+        if earlier is not None and not kpi.data_only and earlier.target is None:
+            of_previous = settings.get((kpi.pk, previous.year.start_year))
+            if of_previous is not None:
+                row.previous_target = of_previous.target_for(kpi)
         if not kpi.data_only and value is not None and value.target is not None:
             row.target = value.target
         elif not kpi.data_only and setting is not None:

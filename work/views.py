@@ -335,7 +335,7 @@ class ReturnCell:
 
     @property
     def previous_rag(self) -> Rag | None:
-        return self.row.previous.rag if self.row.previous is not None else None
+        return self.row.previous_rag
 
     @property
     def message(self) -> str:

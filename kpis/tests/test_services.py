@@ -491,3 +491,14 @@ def test_a_percentage_beyond_100_only_where_the_measure_allows_it(medway):
     assert refused.value.errors == {stage1.pk: "Enter a percentage from 0 to 100"}
     submit_return(officer, council, Q3, [ReturnEntry(stage2.pk, actual="112")])
     assert KpiValue.objects.get(kpi=stage2, financial_year=2020, quarter=3).actual == 112
+
+
+@pytest.mark.django_db
+def test_last_quarters_status_is_rated_against_its_years_target(medway):
+    council, officer, stage1, _ = medway  # Q2 2020/21: 84 with its own target of 80
+    value = KpiValue.objects.get(kpi=stage1, financial_year=2020, quarter=2)
+    value.target = None
+    value.save()
+    KpiTarget.objects.create(kpi=stage1, financial_year=2020, amount=Decimal("90"))
+    row = {r.kpi.pk: r for r in return_rows(officer, council, Q3)}[stage1.pk]
+    assert (row.previous_rag, row.target) == (Rag.RED, Decimal("90"))
