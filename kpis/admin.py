@@ -97,7 +97,16 @@ class KPIAdmin(CouncilScopedAdmin):
 
 @admin.register(KpiValue)
 class KpiValueAdmin(CouncilScopedAdmin):
-    list_display = ["kpi", "period", "actual", "target", "rag", "entered_by", "entered_at"]
+    list_display = [
+        "kpi",
+        "period",
+        "actual",
+        "not_published",
+        "target",
+        "rag",
+        "entered_by",
+        "entered_at",
+    ]
     list_filter = ["kpi__council", "kpi__theme", "financial_year", "quarter"]
     search_fields = ["kpi__code", "kpi__name", "commentary"]
     autocomplete_fields = ["kpi", "entered_by"]
