@@ -427,10 +427,18 @@ class KpiValue(models.Model):
         kpi = self.kpi if has_kpi else None
         frequency = kpi.frequency if kpi is not None else None
         if frequency == Frequency.QUARTERLY and (not 0 <= self.quarter <= 4 or self.month):
-            # Quarter 0: the year's outturn, which a quarterly measure may also record.
+            errors["quarter"] = "A quarterly measure needs a quarter (1-4) and no month."
+        elif (
+            frequency == Frequency.QUARTERLY
+            and self.quarter == 0
+            and self.actual is None
+            and not self.not_published
+        ):
+            # Quarter 0 is the year's outturn, which a quarterly measure may also record; a
+            # row with only its year is a slip, not an empty outturn.
             errors["quarter"] = (
-                "A quarterly measure needs a quarter (1-4), or annual for the year's outturn, "
-                "and no month."
+                "A quarterly measure needs a quarter (1-4) and no month. Its year's outturn "
+                "(Annual) needs its figure, or the reason there is none."
             )
         elif frequency == Frequency.ANNUAL and (self.quarter or self.month):
             errors["quarter"] = "An annual measure takes no quarter or month."

@@ -61,6 +61,7 @@ def test_data_only_and_missing_values(council):
 @pytest.mark.parametrize(
     ("frequency", "quarter", "month", "field"),
     [
+        (Frequency.QUARTERLY, 0, 0, "quarter"),  # an outturn with neither figure nor reason
         (Frequency.QUARTERLY, 0, 4, "quarter"),
         (Frequency.QUARTERLY, 3, 10, "quarter"),
         (Frequency.ANNUAL, 2, 0, "quarter"),
