@@ -63,16 +63,17 @@ def strip_unit_symbol(text: str, unit: str) -> str:
     return text.removesuffix("%").replace("£", "").strip()
 
 
-def unit_error(unit: str, value: Decimal | None) -> str:
+def unit_error(unit: str, value: Decimal | None, percent_unbounded: bool = False) -> str:
     """Why ``value`` cannot be a value of a measure in ``unit``; "" when it can.
 
-    A % is 0-100, a count a whole number of 0 or more, days 0 or more, pounds to the
-    penny; ratios and other units take any number.
+    A % is 0-100 (any number when the measure allows more: a % change, a "% of target"), a
+    count a whole number of 0 or more, days 0 or more, pounds to the penny; ratios and other
+    units take any number.
     """
     if value is None:
         return ""
     measure = Unit(unit)
-    if measure is Unit.PERCENT and not 0 <= value <= 100:
+    if measure is Unit.PERCENT and not percent_unbounded and not 0 <= value <= 100:
         return "Enter a percentage from 0 to 100"
     if measure is Unit.COUNT and (value < 0 or value != value.to_integral_value()):
         return "Enter a count as a whole number, 0 or more"

@@ -24,10 +24,12 @@ from dashboard.generic import CouncilMixin
 from kpis.models import KPI
 from kpis.reports import (
     kpi_history,
+    kpi_yearly_targets,
     quarterly_report,
     quarters_with_data,
     reporting_quarters,
     sparkline,
+    yearly_targets,
 )
 from kpis.schemes import rag_scheme
 from plans.audit import audit_trail
@@ -166,10 +168,12 @@ class KpiDetailView(CouncilMixin, TemplateView):
             .select_related("council", "theme", "plan", "owner_user"),
             pk=self.kwargs["pk"],
         )
-        history = kpi_history(kpi)
+        targets = yearly_targets([kpi])
+        history = kpi_history(kpi, targets)
         context.update(
             kpi=kpi,
             rag_scheme=rag_scheme(kpi.council),
+            yearly_targets=kpi_yearly_targets(kpi, targets),
             history=history,
             chart=sparkline(history, kpi.unit),
             audit=audit_trail(kpi.history.all()),

@@ -3,9 +3,9 @@
 from django.contrib import admin
 from django.utils.html import format_html_join
 
-from core.formatting import state_tag
+from core.formatting import format_measure, state_tag
 from core.rag import PRESETS
-from kpis.models import KPI, KpiValue
+from kpis.models import KPI, KpiTarget, KpiValue
 from kpis.schemes import RagScheme, RagState, build_scheme, forget_scheme, rag_scheme
 from plans.admin import CouncilScopedAdmin, CouncilScopedInline
 from plans.admin_concurrency import VersionedInlineFormSet
@@ -34,6 +34,7 @@ class KpiValueInline(CouncilScopedInline):
         "quarter",
         "month",
         "actual",
+        "not_published",
         "target",
         "data_only",
         "rag",
@@ -45,6 +46,34 @@ class KpiValueInline(CouncilScopedInline):
     @admin.display(description="RAG")
     def rag(self, obj: KpiValue) -> str:
         return rag_badge(obj) if obj.pk else "–"
+
+
+class KpiTargetFormSet(VersionedInlineFormSet):
+    """Gives each yearly target its measure before validation (even an unsaved one), so
+    KpiTarget.clean can check it against the measure's baseline and unit."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.kpi = self.instance
+        return form
+
+
+class KpiTargetInline(CouncilScopedInline):
+    """A measure's targets by financial year: a figure, +% a year on the baseline, or
+    "establish baseline". A value's own target for its period stands over these."""
+
+    model = KpiTarget
+    formset = KpiTargetFormSet
+    fields = ["financial_year", "kind", "amount", "gives"]
+    readonly_fields = ["gives"]
+    show_change_link = False
+
+    @admin.display(description="target it gives")
+    def gives(self, obj: KpiTarget) -> str:
+        if not obj.pk:
+            return "–"
+        target = obj.target_for(obj.kpi)
+        return format_measure(target, obj.kpi.unit) if target is not None else "No target"
 
 
 @admin.register(KPI)
@@ -65,12 +94,21 @@ class KPIAdmin(CouncilScopedAdmin):
     search_fields = ["code", "name", "definition", "owner"]
     autocomplete_fields = ["council", "plan", "theme", "owner_user"]
     list_select_related = ["council", "theme"]
-    inlines = [KpiValueInline]
+    inlines = [KpiTargetInline, KpiValueInline]
 
 
 @admin.register(KpiValue)
 class KpiValueAdmin(CouncilScopedAdmin):
-    list_display = ["kpi", "period", "actual", "target", "rag", "entered_by", "entered_at"]
+    list_display = [
+        "kpi",
+        "period",
+        "actual",
+        "not_published",
+        "target",
+        "rag",
+        "entered_by",
+        "entered_at",
+    ]
     list_filter = ["kpi__council", "kpi__theme", "financial_year", "quarter"]
     search_fields = ["kpi__code", "kpi__name", "commentary"]
     autocomplete_fields = ["kpi", "entered_by"]

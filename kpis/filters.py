@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from core.periods import FinancialYear, Quarter, quarter_of_month
 from core.rag import SEVERITY, Rag, Scheme, State, medway
-from kpis.models import KPI, Frequency, KpiValue
-from kpis.reports import value_standing_for_quarter
+from kpis.models import KPI, Frequency, KpiTarget, KpiValue
+from kpis.reports import outturn_standing, rated, target_of, value_standing_for_quarter
 from kpis.schemes import rag_scheme
 from plans.filters import ANY, CouncilFilterSet, search_filter, text_choices, year_choices
 
@@ -50,6 +50,12 @@ def value_for_quarter(kpi: KPI, values: Iterable[KpiValue], quarter: int) -> Kpi
     """
     if kpi.frequency == Frequency.ANNUAL:
         candidates = [v for v in values if v.quarter == 0 and v.month == 0]
+        if candidates:
+            # The latest outturn up to the year, as on the dashboard; else the year's row.
+            year = max(v.financial_year for v in candidates)
+            latest = outturn_standing(candidates, Quarter(FinancialYear(year), 4))
+            return latest or max(candidates, key=lambda v: v.financial_year)
+        return None
     else:
         candidates = [
             v
@@ -61,10 +67,17 @@ def value_for_quarter(kpi: KPI, values: Iterable[KpiValue], quarter: int) -> Kpi
 
 @dataclass
 class KpiRow:
-    """One line of the KPI list: a measure, its value for the quarter (if any) and its RAG."""
+    """One line of the KPI list: a measure, its value for the quarter (if any) and its RAG.
+
+    ``target`` is the effective target (the value's own, else its year's) and the RAG is
+    rated against it; ``outturn`` is a quarterly measure's annual outturn for the year.
+    """
 
     kpi: KPI
     value: KpiValue | None
+    effective_target: Decimal | None = None
+    status: Rag | None = None
+    outturn: KpiValue | None = None
     #: The same period last year (for schemes whose Amber depends on the trend).
     last_year: KpiValue | None = None
     #: The council's RAG scheme, which names and draws the status.
@@ -72,6 +85,8 @@ class KpiRow:
 
     @property
     def rag(self) -> Rag:
+        if self.status is not None:
+            return self.status
         if self.value is None:
             return Rag.NA
         last = self.last_year.actual if self.last_year is not None else None
@@ -83,6 +98,10 @@ class KpiRow:
         return (self.scheme or medway()).state(self.rag)
 
     @property
+    def not_published(self) -> str:
+        return self.value.get_not_published_display() if self.value is not None else ""
+
+    @property
     def rag_rank(self) -> int:
         return RAG_RANK[self.rag]
 
@@ -92,6 +111,8 @@ class KpiRow:
 
     @property
     def target(self) -> Decimal | None:
+        if self.status is not None:
+            return self.effective_target
         return self.value.target if self.value is not None else None
 
     @property
@@ -216,21 +237,58 @@ class KpiFilterSet(CouncilFilterSet):
     def rows(self) -> list[KpiRow]:
         period = self.period
         year = period.year.start_year
-        # This year's values and last year's (the same quarter last year, for schemes whose
-        # Amber depends on the trend), in one query.
-        values = KpiValue.objects.with_valid_period().filter(financial_year__in=(year - 1, year))
-        kpis = self.qs.prefetch_related(Prefetch("values", queryset=values, to_attr="year_values"))
+        # The year's values and last year's (the same quarter last year, for schemes whose
+        # Amber depends on the trend), and an annual measure's outturns of earlier years (its
+        # latest outturn stands in every later quarter, as on the dashboard), in one query.
+        values = KpiValue.objects.with_valid_period().filter(
+            Q(financial_year__in=(year - 1, year))
+            | Q(financial_year__lt=year, quarter=0, month=0, kpi__frequency=Frequency.ANNUAL)
+        )
+        kpis = self.qs.prefetch_related(
+            Prefetch("values", queryset=values, to_attr="year_values"),
+            Prefetch("yearly_targets", queryset=KpiTarget.objects.all(), to_attr="targets"),
+        )
         scheme = rag_scheme(self.council)
         rows = []
         for kpi in kpis:
             kpi.council = self.council  # one council object: its scheme is loaded once
-            this_year = [v for v in kpi.year_values if v.financial_year == year]
-            before = [v for v in kpi.year_values if v.financial_year == year - 1]
+            for value in kpi.year_values:
+                value.kpi = kpi
+            targets = {(kpi.pk, setting.financial_year): setting for setting in kpi.targets}
+            for setting in kpi.targets:
+                setting.kpi = kpi
+            if kpi.frequency == Frequency.ANNUAL:
+                value = value_for_quarter(kpi, kpi.year_values, period.number)
+                last_year = None
+                if value is not None:
+                    last_year = next(
+                        (
+                            v
+                            for v in kpi.year_values
+                            if v.is_outturn and v.financial_year == value.financial_year - 1
+                        ),
+                        None,
+                    )
+            else:
+                this_year = [v for v in kpi.year_values if v.financial_year == year]
+                before = [v for v in kpi.year_values if v.financial_year == year - 1]
+                value = value_for_quarter(kpi, this_year, period.number)
+                last_year = value_for_quarter(kpi, before, period.number)
+            of_year = value.financial_year if value is not None else year
+            target = target_of(kpi, value, of_year, targets)
+            outturn = None
+            if kpi.frequency != Frequency.ANNUAL:
+                outturn = next(
+                    (v for v in kpi.year_values if v.is_outturn and v.financial_year == year), None
+                )
             rows.append(
                 KpiRow(
                     kpi,
-                    value_for_quarter(kpi, this_year, period.number),
-                    value_for_quarter(kpi, before, period.number),
+                    value,
+                    target,
+                    rated(value, target, last_year),
+                    outturn,
+                    last_year,
                     scheme,
                 )
             )

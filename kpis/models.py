@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.formatting import format_measure
 from core.periods import (
     EARLIEST_YEAR,
     LATEST_YEAR,
@@ -23,6 +24,7 @@ from core.periods import (
     quarter_of_month,
 )
 from core.rag import Number, Polarity, Rag, Trend
+from core.targets import TargetKind, yearly_target
 from core.units import Unit, unit_error
 from kpis.schemes import RagScheme as RagScheme  # registered with the kpis app
 from kpis.schemes import RagState as RagState
@@ -91,6 +93,30 @@ class KPI(models.Model):
         "scheme counts points). Leave empty to use the scheme's (Medway's: 5%).",
     )
     order = models.PositiveIntegerField(default=0)
+    cumulative = models.BooleanField(
+        "cumulative (year to date)",
+        default=False,
+        help_text="Each quarter's value counts the year so far: trends compare it with the "
+        "same quarter of earlier years.",
+    )
+    percent_unbounded = models.BooleanField(
+        "percentages may go beyond 0-100",
+        default=False,
+        help_text="For a % change or a % of target: values below 0 or above 100 are allowed.",
+    )
+    baseline = models.DecimalField(
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="The value relative yearly targets start from.",
+    )
+    baseline_year = models.PositiveSmallIntegerField(
+        choices=FINANCIAL_YEAR_CHOICES,
+        null=True,
+        blank=True,
+        help_text="The financial year the baseline was measured in.",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = KPIQuerySet.as_manager()
@@ -152,8 +178,124 @@ class KPI(models.Model):
             errors["theme"] = "This theme belongs to another council."
         elif self.theme_id and self.plan_id and self.theme.plan_id != self.plan_id:
             errors["theme"] = "This theme is not part of the KPI's plan: choose one of its themes."
+        if (self.baseline is None) != (self.baseline_year is None):
+            errors["baseline_year"] = (
+                "Give the baseline and the year it was measured in, or neither."
+            )
+        if problem := unit_error(self.unit, self.baseline, self.percent_unbounded):
+            errors["baseline"] = problem
         if errors:
             raise ValidationError(errors)
+
+    def target_bounds(self) -> dict:
+        """How a computed target of this measure is rounded and bounded (core.targets)."""
+        unit = Unit(self.unit)
+        bounded = unit in (Unit.COUNT, Unit.DAYS) or (
+            unit is Unit.PERCENT and not self.percent_unbounded
+        )
+        return {
+            "whole": unit is Unit.COUNT,
+            "minimum": Decimal(0) if bounded else None,
+            "maximum": Decimal(100) if unit is Unit.PERCENT and bounded else None,
+        }
+
+
+class KpiTargetQuerySet(CouncilScopedQuerySet):
+    council_path = "kpi__council"
+
+    def officer_condition(self, user) -> Q:
+        return Q(kpi__owner_user=user)
+
+    def for_list(self) -> KpiTargetQuerySet:
+        return self.select_related("kpi__council")
+
+
+class KpiTarget(models.Model):
+    """A measure's target for one financial year: a figure, a change on the baseline each
+    year ("+2% a year") or "establish baseline" (no target that year).
+
+    A value's own target for its period, when set, stands over this (core.targets).
+    """
+
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="yearly_targets")
+    financial_year = models.PositiveSmallIntegerField(choices=FINANCIAL_YEAR_CHOICES)
+    kind = models.CharField(max_length=10, choices=TargetKind.choices, default=TargetKind.ABSOLUTE)
+    amount = models.DecimalField(
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="The target, or the % change on the baseline each year.",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = KpiTargetQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = "yearly target"
+        ordering = ["kpi", "financial_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["kpi", "financial_year"], name="one_target_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} – {self.get_financial_year_display()} target"
+
+    def target_for(self, kpi: KPI) -> Decimal | None:
+        """The target this setting gives ``kpi`` in its year (None: no target that year)."""
+        return yearly_target(
+            self.kind,
+            self.amount,
+            self.financial_year,
+            kpi.baseline,
+            kpi.baseline_year,
+            kpi.polarity == Polarity.LOWER,
+            **kpi.target_bounds(),
+        )
+
+    @property
+    def description(self) -> str:
+        """How the year's target was set, in words ("+2% a year on the 2019/20 baseline")."""
+        if self.kind == TargetKind.ESTABLISH_BASELINE:
+            return "establish baseline"
+        if self.kind == TargetKind.RELATIVE and self.amount is not None:
+            year = self.kpi.get_baseline_year_display() if self.kpi.baseline_year else ""
+            return f"{self.amount.normalize():+f}% a year on the {year} baseline".replace("  ", " ")
+        return f"set for {self.get_financial_year_display()}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        has_kpi = self.kpi_id or KpiTarget._meta.get_field("kpi").is_cached(self)
+        kpi = self.kpi if has_kpi else None
+        if self.kind == TargetKind.ESTABLISH_BASELINE:
+            if self.amount is not None:
+                errors["amount"] = (
+                    "A year that establishes the baseline has no target: leave it empty."
+                )
+        elif self.amount is None:
+            errors["amount"] = "Enter the target, or the % change on the baseline each year."
+        elif kpi is not None:
+            if kpi.data_only:
+                errors["kind"] = "A data-only measure has no target."
+            elif self.kind == TargetKind.RELATIVE and (
+                kpi.baseline is None or kpi.baseline_year is None
+            ):
+                errors["kind"] = "Set the measure's baseline and its year first."
+            elif self.kind == TargetKind.ABSOLUTE and (
+                problem := unit_error(kpi.unit, self.amount, kpi.percent_unbounded)
+            ):
+                errors["amount"] = problem
+        if errors:
+            raise ValidationError(errors)
+
+
+class NotPublished(models.TextChoices):
+    """Why a period has no figure: shown in place of the number, never counted as 0."""
+
+    NOT_AVAILABLE = "not_available", "Not available"
+    NOT_COLLECTED = "not_collected", "Not collected"
+    SUPPRESSED = "suppressed", "Suppressed"
 
 
 #: KpiValue.status's target when the stored one applies.
@@ -229,6 +371,13 @@ class KpiValue(models.Model):
         blank=True,
         help_text="The long trend as published, where the history behind it is not held.",
     )
+    not_published = models.CharField(
+        "not published because",
+        max_length=20,
+        choices=NotPublished.choices,
+        blank=True,
+        help_text="Why there is no figure for the period (leave the actual empty).",
+    )
     commentary = models.TextField(blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -276,6 +425,18 @@ class KpiValue(models.Model):
         return period_sort_key(self.financial_year, self.quarter, self.month)
 
     @property
+    def actual_display(self) -> str:
+        """The figure as every page writes it, or why there is none ("Suppressed")."""
+        if self.not_published:
+            return self.get_not_published_display()
+        return format_measure(self.actual, self.kpi.unit)
+
+    @property
+    def is_outturn(self) -> bool:
+        """A year's outturn (quarter 0, no month), of an annual or a quarterly measure."""
+        return self.quarter == 0 and self.month == 0
+
+    @property
     def rag(self) -> Rag:
         """Status against this period's target by the council's scheme (KPI.status)."""
         return self.status()
@@ -288,6 +449,8 @@ class KpiValue(models.Model):
         council published it; NA is for a period with nothing recorded.
         """
         kpi = self.kpi
+        if self.not_published:  # not published for a reason: no figure, nothing to rate
+            return Rag.NA
         if (kpi.data_only or self.data_only) and self.actual is None:
             return Rag.DATA
         return kpi.status(
@@ -304,8 +467,20 @@ class KpiValue(models.Model):
         has_kpi = self.kpi_id or KpiValue._meta.get_field("kpi").is_cached(self)
         kpi = self.kpi if has_kpi else None
         frequency = kpi.frequency if kpi is not None else None
-        if frequency == Frequency.QUARTERLY and (not 1 <= self.quarter <= 4 or self.month):
+        if frequency == Frequency.QUARTERLY and (not 0 <= self.quarter <= 4 or self.month):
             errors["quarter"] = "A quarterly measure needs a quarter (1-4) and no month."
+        elif (
+            frequency == Frequency.QUARTERLY
+            and self.quarter == 0
+            and self.actual is None
+            and not self.not_published
+        ):
+            # Quarter 0 is the year's outturn, which a quarterly measure may also record; a
+            # row with only its year is a slip, not an empty outturn.
+            errors["quarter"] = (
+                "A quarterly measure needs a quarter (1-4) and no month. Its year's outturn "
+                "(Annual) needs its figure, or the reason there is none."
+            )
         elif frequency == Frequency.ANNUAL and (self.quarter or self.month):
             errors["quarter"] = "An annual measure takes no quarter or month."
         elif frequency == Frequency.MONTHLY:
@@ -319,8 +494,17 @@ class KpiValue(models.Model):
             errors["target"] = "A data-only measure has no target."
         elif self.data_only and self.target is not None:
             errors["target"] = "A period reported as data only has no target."
+        if self.not_published and self.actual is not None:
+            errors["actual"] = (
+                f"Leave the value empty when it is not published "
+                f"({self.get_not_published_display()}), or clear the reason to enter a figure."
+            )
         for name in ("actual", "target"):
-            if self.kpi_id and (problem := unit_error(self.kpi.unit, getattr(self, name))):
+            if self.kpi_id and (
+                problem := unit_error(
+                    self.kpi.unit, getattr(self, name), self.kpi.percent_unbounded
+                )
+            ):
                 errors.setdefault(name, problem)
         if errors:
             raise ValidationError(errors)

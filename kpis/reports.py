@@ -19,7 +19,8 @@ from django.db.models import F, Q
 from core.charts import value_axis
 from core.periods import FinancialYear, Quarter, previous_period
 from core.rag import SEVERITY, Rag, Scheme, StatusCount, Trend, long_trend, medway, short_trend
-from kpis.models import KPI, KpiValue, Unit
+from core.targets import effective_target
+from kpis.models import KPI, Frequency, KpiTarget, KpiValue, Unit
 from kpis.schemes import rag_scheme
 from plans.models import Council, Plan, Theme
 
@@ -32,11 +33,17 @@ LONG_TREND_QUARTERS = 4
 
 @dataclass(frozen=True)
 class PeriodValue:
-    """One measure's value in one quarter, with its RAG status computed once."""
+    """One measure's value in one quarter, with its RAG status computed once.
+
+    For an annual measure ``value`` is the latest outturn as it stood in that quarter (see
+    :func:`outturn_standing`). ``effective_target`` is the value's own target, else its
+    year's (core.targets); it is what the status was rated against.
+    """
 
     quarter: Quarter
     value: KpiValue | None
     rag: Rag
+    effective_target: Decimal | None = None
 
     @property
     def actual(self) -> Decimal | None:
@@ -44,7 +51,19 @@ class PeriodValue:
 
     @property
     def target(self) -> Decimal | None:
-        return self.value.target if self.value else None
+        return self.effective_target
+
+    @property
+    def not_published(self) -> str:
+        """Why there is no figure ("Suppressed"), or ""."""
+        return self.value.get_not_published_display() if self.value else ""
+
+    @property
+    def outturn_label(self) -> str:
+        """ "2019/20 outturn" for a year's outturn; "" for a quarter's value."""
+        if self.value is not None and self.value.is_outturn and self.value.has_valid_period:
+            return f"{self.value.period_label} outturn"
+        return ""
 
 
 @dataclass(frozen=True)
@@ -168,14 +187,6 @@ def value_standing_for_quarter(values: list[KpiValue]) -> KpiValue | None:
     return max(values, key=lambda v: v.sort_key)
 
 
-def _rag_of(value: KpiValue | None, last_year: KpiValue | None = None) -> Rag:
-    """The value's status by the council's scheme (KpiValue.status), against the same period
-    last year where the scheme's Amber depends on it; NA when there is no value row."""
-    if value is None:
-        return Rag.NA
-    return value.status(last_year_actual=last_year.actual if last_year else None)
-
-
 def _with_reported(computed: Trend, reported: str) -> TrendResult:
     """Fall back on the trend as published where the history behind it is not held."""
     if computed is Trend.NA and reported:
@@ -183,12 +194,116 @@ def _with_reported(computed: Trend, reported: str) -> TrendResult:
     return TrendResult(computed)
 
 
-def quarterly_report(council: Council, quarter: Quarter) -> QuarterlyReport:
-    """Build the quarterly summary for ``council`` in two queries.
+YearTargets = dict[tuple[int, int], KpiTarget]
 
-    Query 1 loads the measures with their theme; query 2 loads all their values for this
-    quarter and the four before it (which include the previous quarter and the same quarter
-    last year). RAG statuses and trends are then computed in Python.
+
+def yearly_targets(kpis: Sequence[KPI]) -> YearTargets:
+    """Every yearly target of ``kpis`` by (measure id, financial year), in one query."""
+    if not kpis:
+        return {}
+    by_pk = {kpi.pk: kpi for kpi in kpis}
+    found: YearTargets = {}
+    for setting in KpiTarget.objects.filter(kpi__in=list(by_pk)):
+        setting.kpi = by_pk[setting.kpi_id]
+        found[(setting.kpi_id, setting.financial_year)] = setting
+    return found
+
+
+def target_of(kpi: KPI, value: KpiValue | None, year: int, targets: YearTargets) -> Decimal | None:
+    """The target a period of ``kpi`` in financial ``year`` is rated against: the value's
+    own target if set, else the year's target (none for a data-only measure)."""
+    if kpi.data_only:
+        return None
+    setting = targets.get((kpi.pk, year))
+    return effective_target(
+        value.target if value is not None else None,
+        setting.target_for(kpi) if setting is not None else None,
+    )
+
+
+def rated(
+    value: KpiValue | None, target: Decimal | None, last_year: KpiValue | None = None
+) -> Rag:
+    """``value``'s status against ``target`` (its effective target) by the council's scheme,
+    against the same period last year where the scheme's Amber depends on it; NA without a
+    value."""
+    if value is None:
+        return Rag.NA
+    return value.status(last_year_actual=last_year.actual if last_year else None, target=target)
+
+
+def _published(value: KpiValue) -> bool:
+    """An outturn that reports the year: a figure, or a reason why there is none."""
+    return value.actual is not None or bool(value.not_published)
+
+
+def outturn_standing(outturns: Sequence[KpiValue], quarter: Quarter) -> KpiValue | None:
+    """An annual measure's latest outturn as it stood in ``quarter``.
+
+    The rule: the outturn (a figure, or a reason it was not published) of the latest
+    financial year that is not after the quarter's year. So every quarter's dashboard shows
+    the measure, Q1-Q4 2020/21 with the 2020/21 outturn once entered, else 2019/20's; a
+    row holding only a target does not count as an outturn.
+    """
+    year = quarter.year.start_year
+    candidates = [v for v in outturns if v.financial_year <= year and _published(v)]
+    return max(candidates, key=lambda v: v.financial_year) if candidates else None
+
+
+def _annual_row(
+    kpi: KPI, outturns: list[KpiValue], quarter: Quarter, targets: YearTargets
+) -> MeasureRow:
+    """An annual measure on a quarter's dashboard: its latest outturn, trends year on year.
+
+    Short trend: against the previous year's outturn; long trend: against the average of the
+    four years before. Previous quarter and same quarter last year: the outturn as it stood
+    then (so a new year's outturn shows as a change of status).
+    """
+    by_year = {v.financial_year: v for v in outturns if _published(v)}
+
+    def period(q: Quarter, against_last_year: bool = False) -> PeriodValue:
+        value = outturn_standing(outturns, q)
+        year = value.financial_year if value is not None else q.year.start_year
+        target = target_of(kpi, value, year, targets)
+        # A scheme whose Amber depends on trend compares an outturn with the year before.
+        last = by_year.get(year - 1) if against_last_year and value is not None else None
+        return PeriodValue(q, value, rated(value, target, last), target)
+
+    current = period(quarter, against_last_year=True)
+    actual = current.actual
+    short, long = Trend.NA, Trend.NA
+    if current.value is not None:
+        year = current.value.financial_year
+        before = [by_year.get(year - n) for n in range(1, 5)]
+        short = short_trend(actual, before[0].actual if before[0] else None, kpi.polarity)
+        long = long_trend(actual, [v.actual if v else None for v in before], kpi.polarity)
+    reported = current.value
+    return MeasureRow(
+        kpi=kpi,
+        current=current,
+        previous=period(quarter.previous()),
+        last_year=period(quarter.same_quarter_last_year()),
+        short=_with_reported(short, reported.reported_short_trend if reported else ""),
+        long=_with_reported(long, reported.reported_long_trend if reported else ""),
+    )
+
+
+#: Years of the same quarter behind a cumulative measure's long trend.
+CUMULATIVE_YEARS = 4
+
+
+def quarterly_report(council: Council, quarter: Quarter) -> QuarterlyReport:
+    """Build the quarterly summary for ``council`` in three queries.
+
+    Query 1 loads the measures with their theme; query 2 all their values for this quarter,
+    the four before it (which include the previous quarter and the same quarter last year)
+    and the same quarter of the years before (cumulative measures), and the annual measures'
+    outturns up to this year; query 3 their yearly targets. RAG statuses (against each
+    period's effective target) and trends are then computed in Python.
+
+    A cumulative (year-to-date) measure compares like with like: its short trend is against
+    the same quarter last year, its long trend against the average of the same quarter in
+    the four years before (Q1's year to date is never compared with a year's total).
     """
     kpis = list(
         KPI.objects.filter(council=council)
@@ -204,13 +319,25 @@ def quarterly_report(council: Council, quarter: Quarter) -> QuarterlyReport:
         )
     )
     history = quarter.previous_n(LONG_TREND_QUARTERS)
-    quarters = [quarter, *history]
+    same_quarter = [
+        Quarter.from_index(quarter.index - 4 * n) for n in range(1, CUMULATIVE_YEARS + 1)
+    ]
+    quarters = list(dict.fromkeys([quarter, *history, *same_quarter]))
     by_kpi: dict[int, dict[Quarter, list[KpiValue]]] = {}
+    outturns: dict[int, list[KpiValue]] = {}
     if kpis:
         values = (
             KpiValue.objects.with_valid_period()
             .filter(kpi__council=council)
-            .filter(_quarter_filter(quarters))
+            .filter(
+                _quarter_filter(quarters)
+                | Q(
+                    kpi__frequency=Frequency.ANNUAL,
+                    quarter=0,
+                    month=0,
+                    financial_year__lte=quarter.year.start_year,
+                )
+            )
         )
         kpis_by_id = {kpi.pk: kpi for kpi in kpis}
         for kpi in kpis:
@@ -220,30 +347,20 @@ def quarterly_report(council: Council, quarter: Quarter) -> QuarterlyReport:
             if kpi is None:
                 continue
             value.kpi = kpi  # share the loaded measure: value.rag needs no query
+            if value.is_outturn:
+                outturns.setdefault(kpi.pk, []).append(value)
+                continue
             period = Quarter.from_index(value.financial_year * 4 + value.quarter - 1)
             by_kpi.setdefault(kpi.pk, {}).setdefault(period, []).append(value)
+    targets = yearly_targets(kpis)
 
     groups: list[ThemeGroup] = []
     index: dict[int | None, ThemeGroup] = {}
     for kpi in kpis:
-        held = by_kpi.get(kpi.pk, {})
-        picked = {q: value_standing_for_quarter(held.get(q, [])) for q in quarters}
-        current = picked[quarter]
-        previous = picked[quarter.previous()]
-        actual = current.actual if current else None
-        short = short_trend(actual, previous.actual if previous else None, kpi.polarity)
-        long = long_trend(
-            actual, [v.actual if v else None for v in (picked[q] for q in history)], kpi.polarity
-        )
-        last_year = picked[quarter.same_quarter_last_year()]
-        row = MeasureRow(
-            kpi=kpi,
-            current=PeriodValue(quarter, current, _rag_of(current, last_year)),
-            previous=PeriodValue(quarter.previous(), previous, _rag_of(previous)),
-            last_year=PeriodValue(quarter.same_quarter_last_year(), last_year, _rag_of(last_year)),
-            short=_with_reported(short, current.reported_short_trend if current else ""),
-            long=_with_reported(long, current.reported_long_trend if current else ""),
-        )
+        if kpi.frequency == Frequency.ANNUAL:
+            row = _annual_row(kpi, outturns.get(kpi.pk, []), quarter, targets)
+        else:
+            row = _quarterly_row(kpi, by_kpi.get(kpi.pk, {}), quarter, targets)
         group = index.get(kpi.theme_id)
         if group is None:
             group = index[kpi.theme_id] = ThemeGroup(kpi.theme)
@@ -258,16 +375,67 @@ def quarterly_report(council: Council, quarter: Quarter) -> QuarterlyReport:
     return QuarterlyReport(council=council, quarter=quarter, groups=groups, scheme=scheme)
 
 
+def _quarterly_row(
+    kpi: KPI, held: dict[Quarter, list[KpiValue]], quarter: Quarter, targets: YearTargets
+) -> MeasureRow:
+    """A quarterly (or monthly) measure's line: its value standing for each quarter."""
+    history = quarter.previous_n(LONG_TREND_QUARTERS)
+    same_quarter = [
+        Quarter.from_index(quarter.index - 4 * n) for n in range(1, CUMULATIVE_YEARS + 1)
+    ]
+
+    def period_value(
+        q: Quarter, value: KpiValue | None, last_year: KpiValue | None = None
+    ) -> PeriodValue:
+        target = target_of(kpi, value, q.year.start_year, targets)
+        return PeriodValue(q, value, rated(value, target, last_year), target)
+
+    quarters = list(dict.fromkeys([quarter, *history, *same_quarter]))
+    picked = {q: value_standing_for_quarter(held.get(q, [])) for q in quarters}
+    current = picked[quarter]
+    previous = picked[quarter.previous()]
+    actual = current.actual if current else None
+    # Like with like: a year-to-date figure against the same quarter of earlier years.
+    short_against = same_quarter[0] if kpi.cumulative else quarter.previous()
+    long_against = same_quarter if kpi.cumulative else history
+    before = picked[short_against]
+    short = short_trend(actual, before.actual if before else None, kpi.polarity)
+    long = long_trend(
+        actual,
+        [v.actual if v else None for v in (picked[q] for q in long_against)],
+        kpi.polarity,
+    )
+    last_year = picked[quarter.same_quarter_last_year()]
+    return MeasureRow(
+        kpi=kpi,
+        current=period_value(quarter, current, last_year),
+        previous=period_value(quarter.previous(), previous),
+        last_year=period_value(quarter.same_quarter_last_year(), last_year),
+        short=_with_reported(short, current.reported_short_trend if current else ""),
+        long=_with_reported(long, current.reported_long_trend if current else ""),
+    )
+
+
 def quarters_with_data(council: Council) -> list[Quarter]:
-    """Quarters in which any of the council's measures has a value, newest first (one query)."""
+    """Quarters in which any of the council's measures has a value, newest first (one query).
+
+    An annual measure's outturn for a year counts for each quarter of that year (the quarters
+    whose dashboards first show it).
+    """
     pairs = (
         KpiValue.objects.with_valid_period()
-        .filter(kpi__council=council, quarter__gte=1)
+        .filter(kpi__council=council)
+        .filter(Q(quarter__gte=1) | Q(kpi__frequency=Frequency.ANNUAL, quarter=0, month=0))
         .values_list("financial_year", "quarter")
         .distinct()
         .order_by("-financial_year", "-quarter")
     )
-    return [Quarter.from_index(year * 4 + number - 1) for year, number in pairs]
+    found = {
+        Quarter.from_index(year * 4 + each - 1)
+        for year, number in pairs
+        for each in ((number,) if number else (1, 2, 3, 4))
+    }
+    return sorted(found, reverse=True)
 
 
 def reporting_quarters(
@@ -302,6 +470,13 @@ class HistoryRow:
     value: KpiValue
     rag: Rag
     short: TrendResult
+    #: The effective target: the value's own, else its year's (core.targets).
+    target: Decimal | None = None
+
+    @property
+    def outturn_of_quarterly(self) -> bool:
+        """A quarterly measure's annual outturn: listed, but not drawn among its quarters."""
+        return self.value.is_outturn and self.value.kpi.frequency != Frequency.ANNUAL
 
 
 @dataclass(frozen=True)
@@ -334,23 +509,57 @@ class Sparkline:
         return not self.dots
 
 
-def kpi_history(kpi: KPI) -> list[HistoryRow]:
-    """Every value of ``kpi``, oldest first, each with RAG and short trend (one query)."""
-    values = sorted(kpi.values.with_valid_period(), key=lambda v: v.sort_key)
+def _history_key(value: KpiValue) -> tuple:
+    """Oldest first; a quarterly measure's outturn for a year after that year's quarters."""
+    key = value.sort_key
+    if value.is_outturn and value.kpi.frequency != Frequency.ANNUAL:
+        return (key[0], 5, 0)
+    return key
+
+
+def kpi_yearly_targets(
+    kpi: KPI, targets: YearTargets
+) -> list[tuple[FinancialYear, Decimal | None, KpiTarget]]:
+    """The measure's yearly target settings, oldest first: year, the target it gives, setting."""
+    return [
+        (FinancialYear(year), setting.target_for(kpi), setting)
+        for (_, year), setting in sorted(targets.items())
+        if setting.kpi_id == kpi.pk
+    ]
+
+
+def kpi_history(kpi: KPI, targets: YearTargets | None = None) -> list[HistoryRow]:
+    """Every value of ``kpi``, oldest first, each with RAG (against its effective target) and
+    short trend (two queries: the values, the yearly targets).
+
+    A cumulative measure's short trend is against the same quarter last year; an outturn's
+    against the previous year's outturn.
+    """
+    values = list(kpi.values.with_valid_period())
+    for value in values:
+        value.kpi = kpi
+    values.sort(key=_history_key)
+    if targets is None:
+        targets = yearly_targets([kpi])
     by_period = {(v.financial_year, v.quarter, v.month): v for v in values}
     rows: list[HistoryRow] = []
     for value in values:
-        value.kpi = kpi
         # Compared with the period just before, not the previous row: a gap in the history
         # (Q2 2020/21 after Q3 2019/20) gives NA, as it does on the dashboard.
-        previous = by_period.get(previous_period(value.financial_year, value.quarter, value.month))
+        if kpi.cumulative and not value.is_outturn:
+            before = (value.financial_year - 1, value.quarter, value.month)
+        else:
+            before = previous_period(value.financial_year, value.quarter, value.month)
+        previous = by_period.get(before)
         short = short_trend(value.actual, previous.actual if previous else None, kpi.polarity)
+        target = target_of(kpi, value, value.financial_year, targets)
         last_year = by_period.get((value.financial_year - 1, value.quarter, value.month))
         rows.append(
             HistoryRow(
                 value,
-                _rag_of(value, last_year),
+                rated(value, target, last_year),
                 _with_reported(short, value.reported_short_trend),
+                target,
             )
         )
     return rows
@@ -366,12 +575,16 @@ _PERIOD_LABEL_WIDTH = 130
 def sparkline(
     rows: list[HistoryRow], unit: str = "", width: int = 640, height: int = 260
 ) -> Sparkline:
-    """Scale actuals and targets into an SVG viewBox of ``width`` × ``height``, with axes."""
+    """Scale actuals and targets into an SVG viewBox of ``width`` × ``height``, with axes.
+
+    A quarterly measure's annual outturns are left out: a year is not a point among quarters.
+    """
+    rows = [row for row in rows if not row.outturn_of_quarterly]
     plotted = [row for row in rows if row.value.actual is not None]
     if not plotted:
         return Sparkline(width, height, "", "", [], None, None)
     numbers = [row.value.actual for row in plotted] + [
-        row.value.target for row in rows if row.value.target is not None
+        row.target for row in rows if row.target is not None
     ]
     axis = value_axis(numbers, percent=unit == Unit.PERCENT)
     left, right = _CHART_LEFT, width - _CHART_RIGHT
@@ -392,8 +605,8 @@ def sparkline(
             point = (x(i), y(row.value.actual))
             actual_points.append(point)
             dots.append((*point, row))
-        if row.value.target is not None:
-            target_points.append((x(i), y(row.value.target)))
+        if row.target is not None:
+            target_points.append((x(i), y(row.target)))
 
     def fmt(points: list[tuple[float, float]]) -> str:
         return " ".join(f"{px},{py}" for px, py in points)

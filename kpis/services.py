@@ -21,7 +21,7 @@ from django.utils.text import Truncator
 from core.periods import Quarter
 from core.rag import Rag
 from core.units import strip_unit_symbol, unit_error
-from kpis.models import KPI, Frequency, KpiValue
+from kpis.models import KPI, Frequency, KpiTarget, KpiValue, NotPublished
 from plans.models import Council
 
 #: KpiValue.actual holds 16 digits, 4 of them after the point.
@@ -36,7 +36,7 @@ def format_number(value: Decimal | None) -> str:
     return f"{value.normalize():f}"
 
 
-def parse_number(text: str, unit: str) -> Decimal | None:
+def parse_number(text: str, unit: str, percent_unbounded: bool = False) -> Decimal | None:
     """Parse what an officer typed in a cell of a measure in ``unit``; "" means no value.
 
     Accepts "88", "88.0", "1,234.5" and "-3", "88%" for a % measure and "£1,200" for a £ one.
@@ -57,9 +57,30 @@ def parse_number(text: str, unit: str) -> Decimal | None:
         raise ValueError("Enter a number smaller than 1,000,000,000,000")
     if number != number.quantize(PLACES):
         raise ValueError("Enter a number with at most 4 decimal places, like 88.25")
-    if problem := unit_error(unit, number):
+    if problem := unit_error(unit, number, percent_unbounded):
         raise ValueError(problem)
     return number.quantize(PLACES)
+
+
+def parse_reason(text: str | None) -> str:
+    """The reason a value is not published, as chosen ("" for a published figure).
+
+    Raises ``ValueError`` for anything that is not one of the choices.
+    """
+    chosen = (text or "").strip()
+    if chosen and chosen not in NotPublished.values:
+        raise ValueError("Choose a reason from the list")
+    return chosen
+
+
+def reason_error(actual: Decimal | None, reason: str) -> str:
+    """Why a figure and a reason cannot go together ("" when they can)."""
+    if reason and actual is not None:
+        return (
+            f"Leave the value empty when it is not published ({NotPublished(reason).label}), "
+            "or clear the reason to enter a figure."
+        )
+    return ""
 
 
 def clean_text(text: str | None) -> str:
@@ -74,8 +95,12 @@ class ReturnRow:
     kpi: KPI
     value: KpiValue | None  # this quarter's stored value, if any
     previous: KpiValue | None  # last quarter's value
-    target: Decimal | None  # this quarter's target, or the one carried forward
+    target: Decimal | None  # the effective target: the quarter's own, the year's, or carried
     carried_from: Quarter | None = None  # the earlier quarter whose target stands, if carried
+    #: How the year's target was set ("+2% a year on the 2019/20 baseline"), when it applies.
+    target_note: str = ""
+    #: Last quarter's target from its year's setting, where its value holds none of its own.
+    previous_target: Decimal | None = None
 
     @property
     def version(self) -> int | None:
@@ -91,8 +116,23 @@ class ReturnRow:
         return self.value.commentary if self.value is not None else ""
 
     @property
+    def reason(self) -> str:
+        """Why the stored value has no figure ("" when published or none stored)."""
+        return self.value.not_published if self.value is not None else ""
+
+    @property
+    def previous_rag(self) -> Rag | None:
+        """Last quarter's status against its effective target (None: no value)."""
+        earlier = self.previous
+        if earlier is None:
+            return None
+        if self.previous_target is None:
+            return earlier.rag
+        return earlier.status(target=self.previous_target)
+
+    @property
     def rag(self) -> Rag:
-        """The RAG this quarter's value gets against its (possibly carried) target."""
+        """The RAG this quarter's value gets against its effective (or carried) target."""
         if self.value is None:
             return Rag.NA
         # The council's scheme judges it (KpiValue.status); the target may be one carried
@@ -111,7 +151,7 @@ def returnable_kpis(user: Any, council: Council) -> Any:
 
 
 def return_rows(user: Any, council: Council, quarter: Quarter) -> list[ReturnRow]:
-    """Every measure ``user`` may enter for ``council`` in ``quarter``, in three queries."""
+    """Every measure ``user`` may enter for ``council`` in ``quarter``, in four queries."""
     kpis = list(returnable_kpis(user, council))
     for kpi in kpis:
         kpi.council = council  # one council object: its RAG scheme is loaded once
@@ -141,6 +181,17 @@ def _rows_for(kpis: list[KPI], quarter: Quarter) -> list[ReturnRow]:
         .order_by("-financial_year", "-quarter")
         .annotate(index=F("financial_year") * 4 + F("quarter") - 1)  # Quarter.index
     )
+    # A year's target (a figure, +% on the baseline, or "establish baseline": none) applies
+    # where the quarter sets none of its own, and then nothing earlier is carried forward.
+    settings = {
+        (setting.kpi_id, setting.financial_year): setting
+        for setting in KpiTarget.objects.filter(
+            kpi__in=kpis, financial_year__in={year, previous.year.start_year}
+        )
+    }
+    for setting in settings.values():
+        setting.kpi = by_pk[setting.kpi_id]  # so target_for needs no query
+    yearly = {pk: setting for (pk, of_year), setting in settings.items() if of_year == year}
     carried = {
         pk: (target, index)
         for pk, target, index in KPI.objects.filter(pk__in=by_pk)
@@ -154,8 +205,16 @@ def _rows_for(kpis: list[KPI], quarter: Quarter) -> list[ReturnRow]:
     for kpi in kpis:
         value = current.get(kpi.pk)
         row = ReturnRow(kpi=kpi, value=value, previous=before.get(kpi.pk), target=None)
+        setting = yearly.get(kpi.pk)
+        earlier = row.previous
+        if earlier is not None and not kpi.data_only and earlier.target is None:
+            of_previous = settings.get((kpi.pk, previous.year.start_year))
+            if of_previous is not None:
+                row.previous_target = of_previous.target_for(kpi)
         if not kpi.data_only and value is not None and value.target is not None:
             row.target = value.target
+        elif not kpi.data_only and setting is not None:
+            row.target, row.target_note = setting.target_for(kpi), setting.description
         elif not kpi.data_only and carried[kpi.pk][0] is not None:
             target, index = carried[kpi.pk]
             row.target, row.carried_from = target, Quarter.from_index(index)
@@ -174,15 +233,23 @@ class ReturnEntry:
     # The cell as the page showed it; None when not known, and the cell counts as typed into.
     shown_actual: str | None = None
     shown_commentary: str | None = None
+    #: Why there is no figure (a NotPublished value, "" for a figure), and as it was shown.
+    reason: str = ""
+    shown_reason: str | None = None
 
     @property
     def changed(self) -> bool:
         """Whether the officer typed into this cell. An untouched cell is never written."""
         if self.shown_actual is None or self.shown_commentary is None:
             return True
-        return (self.actual.strip(), clean_text(self.commentary)) != (
+        return (
+            self.actual.strip(),
+            clean_text(self.commentary),
+            (self.reason or "").strip(),
+        ) != (
             self.shown_actual.strip(),
             clean_text(self.shown_commentary),
+            (self.shown_reason or "").strip(),
         )
 
 
@@ -210,7 +277,11 @@ class CellConflict:
             )
         who = self.value.entered_by
         name = (who.get_full_name() or who.get_username()) if who else "Someone"
-        now = format_number(self.value.actual) or "no value"
+        now = (
+            self.value.get_not_published_display().lower()
+            or format_number(self.value.actual)
+            or "no value"
+        )
         words = Truncator(self.value.commentary).chars(120)
         said = f" with the commentary “{words}”" if words else ""
         return (
@@ -249,11 +320,17 @@ def submit_return(
 
     errors: dict[int, str] = {}
     parsed: dict[int, Decimal | None] = {}
+    reasons: dict[int, str] = {}
     for entry in entries:
+        kpi = kpis[entry.kpi_id]
         try:
-            parsed[entry.kpi_id] = parse_number(entry.actual, kpis[entry.kpi_id].unit)
+            parsed[entry.kpi_id] = parse_number(entry.actual, kpi.unit, kpi.percent_unbounded)
+            reasons[entry.kpi_id] = parse_reason(entry.reason)
         except ValueError as error:
             errors[entry.kpi_id] = str(error)
+        else:
+            if problem := reason_error(parsed[entry.kpi_id], reasons[entry.kpi_id]):
+                errors[entry.kpi_id] = problem
     if errors:
         raise ReturnInvalid(errors)
 
@@ -263,7 +340,9 @@ def submit_return(
         for entry in entries:
             row = rows[entry.kpi_id]
             actual, commentary = parsed[entry.kpi_id], clean_text(entry.commentary)
-            value = _save_cell(user, quarter, row, entry, actual, commentary, conflicts)
+            value = _save_cell(
+                user, quarter, row, entry, actual, commentary, conflicts, reasons[entry.kpi_id]
+            )
             if value is not None:
                 saved.append(value)
         if conflicts:
@@ -279,6 +358,7 @@ def _save_cell(
     actual: Decimal | None,
     commentary: str,
     conflicts: dict[int, CellConflict],
+    reason: str = "",
 ) -> KpiValue | None:
     """Write one cell the officer typed into, or record why it conflicts.
 
@@ -287,14 +367,17 @@ def _save_cell(
     """
     kpi, current = row.kpi, row.value
     period = {"kpi": kpi, "financial_year": quarter.year.start_year, "quarter": quarter.number}
-    if current is None and actual is None and not commentary:
+    if current is None and actual is None and not commentary and not reason:
         return None  # an empty cell stays empty (or was removed meanwhile: the same)
-    if current is not None and current.actual == actual and clean_text(
-        current.commentary
-    ) == commentary:
+    if (
+        current is not None
+        and current.actual == actual
+        and clean_text(current.commentary) == commentary
+        and current.not_published == reason
+    ):
         return None  # already as the officer wants it, whoever saved it
     if current is None and entry.version is None:
-        value = KpiValue(**period, month=0, actual=actual)
+        value = KpiValue(**period, month=0, actual=actual, not_published=reason)
         value.commentary, value.entered_by, value._history_user = commentary, user, user
         try:
             with transaction.atomic():  # a savepoint, so the return can go on to list all
@@ -317,8 +400,11 @@ def _save_cell(
         return None
     current.refresh_from_db()
     current.actual, current.commentary, current.entered_by = actual, commentary, user
+    current.not_published = reason
     current._history_user = user
-    current.save(update_fields=["actual", "commentary", "entered_by", "entered_at"])
+    current.save(
+        update_fields=["actual", "commentary", "not_published", "entered_by", "entered_at"]
+    )
     return current
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import django_tables2 as tables
 
@@ -28,9 +29,10 @@ class KpiTable(ListTable):
     theme = tables.Column("Theme", accessor="kpi__theme", order_by=("theme_key",))
     owner = tables.Column("Owner", accessor="kpi__owner")
     period = tables.Column("Period", accessor="period_label", orderable=False)
-    actual = tables.Column("Value", attrs=NUMERIC)
+    actual = tables.Column("Value", attrs=NUMERIC, empty_values=())
     target = tables.Column("Target", attrs=NUMERIC)
     rag = tables.Column("RAG status", empty_values=(), order_by=("rag_rank",))
+    outturn = tables.Column("Annual outturn", empty_values=(), orderable=False, attrs=NUMERIC)
     unit = tables.Column("Unit", accessor="kpi__get_unit_display", orderable=False)
 
     shared_columns = ("theme", "period", "unit")
@@ -45,8 +47,15 @@ class KpiTable(ListTable):
             "actual",
             "target",
             "rag",
+            "outturn",
             "unit",
         )
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        # The annual outturn column only where a quarterly measure has recorded one.
+        if not any(getattr(row, "outturn", None) is not None for row in data or ()):
+            kwargs["exclude"] = (*kwargs.get("exclude", ()), "outturn")
+        super().__init__(data, *args, **kwargs)
 
     def render_name(self, record: KpiRow, value: str) -> str:
         kpi = record.kpi
@@ -55,11 +64,29 @@ class KpiTable(ListTable):
     def value_name(self, value: str) -> str:
         return value
 
-    def render_actual(self, record: KpiRow, value: Decimal) -> str:
-        return format_measure(value, record.kpi.unit, empty="")
+    def render_actual(self, record: KpiRow, value: Decimal | None) -> str:
+        return record.not_published or format_measure(value, record.kpi.unit, empty="")
 
-    def value_actual(self, value: Decimal | None) -> Decimal | None:
-        return plain_number(value)
+    def value_actual(self, record: KpiRow, value: Decimal | None) -> Decimal | str | None:
+        # Not published: the reason's words, never an empty cell read as 0.
+        return record.not_published or plain_number(value)
+
+    def render_period(self, record: KpiRow, value: str) -> str:
+        if record.value is not None and record.value.is_outturn:
+            return f"{value} outturn"
+        return value
+
+    def value_period(self, record: KpiRow, value: str) -> str:
+        return self.render_period(record, value)
+
+    def render_outturn(self, record: KpiRow) -> str:
+        return record.outturn.actual_display if record.outturn is not None else ""
+
+    def value_outturn(self, record: KpiRow) -> Decimal | str | None:
+        outturn = record.outturn
+        if outturn is None:
+            return None
+        return outturn.get_not_published_display() or plain_number(outturn.actual)
 
     def render_target(self, record: KpiRow, value: Decimal) -> str:
         return format_measure(value, record.kpi.unit, empty="")

@@ -483,3 +483,57 @@ def test_a_null_character_in_admin_parameters_is_stripped_the_same_on_every_data
     })
     assert picker.status_code == 200
     assert [row["text"] for row in picker.json()["results"]] == [str(world["medway"][Plan])]
+
+
+def test_a_council_admin_sets_a_measures_baseline_and_yearly_targets(client, world):
+    from decimal import Decimal
+
+    from kpis.models import KpiTarget
+    from tests.admin_forms import change_form
+
+    kpi = world["medway"][KPI]
+    client.force_login(world["medway_admin"])
+    form = change_form(client, kpi)
+    assert "yearly_targets-TOTAL_FORMS" in form
+    form.update(
+        {
+            "baseline": ["80"],
+            "baseline_year": ["2019"],
+            "yearly_targets-TOTAL_FORMS": ["2"],
+            "yearly_targets-0-financial_year": ["2019"],
+            "yearly_targets-0-kind": ["baseline"],
+            "yearly_targets-0-amount": [""],
+            "yearly_targets-1-financial_year": ["2020"],
+            "yearly_targets-1-kind": ["relative"],
+            "yearly_targets-1-amount": ["2"],
+        }
+    )
+    response = client.post(admin_url(KPI, "change", kpi.pk), form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    kpi.refresh_from_db()
+    assert (kpi.baseline, kpi.baseline_year) == (Decimal("80"), 2019)
+    settings = {t.financial_year: t.target_for(kpi) for t in KpiTarget.objects.filter(kpi=kpi)}
+    assert settings == {2019: None, 2020: Decimal("81.60")}
+    page = client.get(admin_url(KPI, "change", kpi.pk)).content.decode()
+    assert "81.6%" in page and "No target" in page
+
+
+def test_a_relative_yearly_target_needs_a_baseline_in_the_admin(client, world):
+    from kpis.models import KpiTarget
+    from tests.admin_forms import change_form
+
+    kpi = world["medway"][KPI]
+    client.force_login(world["medway_admin"])
+    form = change_form(client, kpi)
+    form.update(
+        {
+            "yearly_targets-TOTAL_FORMS": ["1"],
+            "yearly_targets-0-financial_year": ["2020"],
+            "yearly_targets-0-kind": ["relative"],
+            "yearly_targets-0-amount": ["2"],
+        }
+    )
+    response = client.post(admin_url(KPI, "change", kpi.pk), form)
+    assert response.status_code == 200
+    assert "Set the measure&#x27;s baseline and its year first." in response.content.decode()
+    assert not KpiTarget.objects.exists()

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +27,7 @@ from core.periods import FinancialYear, Quarter, last_ended_quarter
 from core.rag import Rag
 from core.units import Unit
 from dashboard.views import dashboard_url, latest_quarter
-from kpis.models import KPI, Frequency, KpiValue
+from kpis.models import KPI, Frequency, KpiValue, NotPublished
 from kpis.schemes import rag_scheme
 from kpis.services import (
     CellConflict,
@@ -177,10 +177,11 @@ def my_work(request: HttpRequest) -> HttpResponse:
     entered = {
         (kpi_id, Quarter(FinancialYear(year), number))
         for kpi_id, year, number in KpiValue.objects.filter(
+            # A figure, or the reason there is none: either answers the return.
+            Q(actual__isnull=False) | ~Q(not_published=""),
             kpi__in=[kpi.pk for kpi in kpis],
             month=0,
             quarter__gte=1,
-            actual__isnull=False,
             financial_year__gte=first.year.start_year,
             financial_year__lte=due.year.start_year,
         ).values_list("kpi_id", "financial_year", "quarter")
@@ -320,13 +321,29 @@ class ReturnCell:
     shown_commentary: str
     error: str = ""
     conflict: CellConflict | None = None
+    #: Why there is no figure (a NotPublished value, "" for a figure), and as shown.
+    reason: str = ""
+    shown_reason: str = ""
 
     @classmethod
     def stored(cls, row: ReturnRow) -> ReturnCell:
         """The cell as it is stored now."""
         return cls(
-            row, row.actual_text, row.commentary, row.version, row.actual_text, row.commentary
+            row,
+            row.actual_text,
+            row.commentary,
+            row.version,
+            row.actual_text,
+            row.commentary,
+            reason=row.reason,
+            shown_reason=row.reason,
         )
+
+    @property
+    def reason_choices(self) -> list[tuple[str, str, bool]]:
+        """The reasons the officer may pick (value, words, selected), "a figure" first."""
+        options = [("", "A figure is given"), *NotPublished.choices]
+        return [(value, label, value == self.reason) for value, label in options]
 
     @property
     def kpi(self) -> KPI:
@@ -342,7 +359,7 @@ class ReturnCell:
 
     @property
     def previous_rag(self) -> Rag | None:
-        return self.row.previous.rag if self.row.previous is not None else None
+        return self.row.previous_rag
 
     @property
     def message(self) -> str:
@@ -381,12 +398,14 @@ def _cells_after_refusal(
         entry = posted.get(row.kpi.pk)
         if entry is not None and entry.changed:
             cell.actual, cell.commentary = entry.actual, entry.commentary
+            cell.reason = entry.reason
             cell.error = errors.get(row.kpi.pk, "")
             cell.conflict = conflicts.get(row.kpi.pk)
             if cell.conflict is None:
                 cell.version = entry.version
                 cell.shown_actual = entry.shown_actual or ""
                 cell.shown_commentary = entry.shown_commentary or ""
+                cell.shown_reason = entry.shown_reason or ""
         cells.append(cell)
     return cells
 
@@ -415,6 +434,8 @@ def kpi_return(request: HttpRequest, council: str, year: str, quarter: str) -> H
                 version=_parse_version(post.get(f"version-{pk}")),
                 shown_actual=post.get(f"shown-actual-{pk}"),
                 shown_commentary=post.get(f"shown-commentary-{pk}"),
+                reason=post.get(f"reason-{pk}", ""),
+                shown_reason=post.get(f"shown-reason-{pk}", ""),
             )
             for pk in (row.kpi.pk for row in rows)
             if f"actual-{pk}" in post

@@ -32,6 +32,15 @@ def test_each_unit_takes_only_possible_values(unit, value, problem):
     assert unit_error(unit, Decimal(value)) == problem
 
 
+@pytest.mark.parametrize("value", ["-12.5", "0", "100", "137.5"])
+def test_a_percentage_measure_that_allows_more_takes_any_number(value):
+    assert unit_error(Unit.PERCENT, Decimal(value), percent_unbounded=True) == ""
+
+
+def test_allowing_more_only_lifts_the_percentage_bounds():
+    assert unit_error(Unit.COUNT, Decimal("-1"), percent_unbounded=True)
+
+
 def test_no_value_is_always_possible():
     assert all(unit_error(unit, None) == "" for unit in Unit)
 

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from actions.models import Action, ActionStatus, ActionUpdate
-from kpis.models import KPI, KpiValue
+from core.targets import TargetKind
+from kpis.models import KPI, Frequency, KpiTarget, KpiValue
 from plans.models import Role
 from risks.models import RiskRegisterEntry
 from tests.factories import make_council, make_kpi, make_plan, make_savings, make_theme, make_user
@@ -23,7 +24,8 @@ DASHBOARD_QUERY_LIST = [
     "council visible to the user, with the user's role",
     "quarters with data (for the quarter switch)",
     "KPIs with theme and plan",
-    "their values for this quarter and the four before",
+    "their values for this quarter and the four before (and annual outturns)",
+    "their yearly targets",
     "the council's RAG scheme with its states (Medway's when it has none)",
     "open risks",
     "the themes each risk pertains to",
@@ -32,10 +34,10 @@ DASHBOARD_QUERY_LIST = [
     "each action's latest update (prefetch)",
 ]
 COUNCIL_HOME_QUERIES = 5  # session, user, council, quarters with data, plans
-# session, user, council, the KPI, its values, its change history, and the council its
-# creation record names (one query per related model the history mentions, never per row),
-# and the council's RAG scheme with its states
-KPI_PAGE_QUERIES = 8
+# session, user, council, the KPI, its values, its yearly targets, its change history, and the
+# council its creation record names (one query per related model the history mentions, never
+# per row), and the council's RAG scheme with its states
+KPI_PAGE_QUERIES = 9
 
 
 def populate(council, n: int) -> KPI:
@@ -52,6 +54,37 @@ def populate(council, n: int) -> KPI:
         )
         for i, kpi in enumerate(kpis)
         for year, q in [(2019, 3), (2019, 4), (2020, 1), (2020, 2), (2020, 3)]
+    )
+    # As many annual and cumulative measures, with outturns, yearly targets and values not
+    # published: none of them may cost a query of its own.
+    annual = KPI.objects.bulk_create(
+        KPI(
+            council=council,
+            theme=themes[i % len(themes)],
+            code=f"A{i:04d}",
+            name=f"Annual {i}",
+            frequency=Frequency.ANNUAL,
+            cumulative=i % 2 == 0,
+            baseline=Decimal(60),
+            baseline_year=2016,
+        )
+        for i in range(n)
+    )
+    KpiValue.objects.bulk_create(
+        KpiValue(
+            kpi=kpi,
+            financial_year=year,
+            quarter=0,
+            actual=None if year == 2019 else Decimal(60 + i % 30),
+            not_published="suppressed" if year == 2019 else "",
+        )
+        for i, kpi in enumerate(annual)
+        for year in range(2014, 2020)
+    )
+    KpiTarget.objects.bulk_create(
+        KpiTarget(kpi=kpi, financial_year=year, kind=TargetKind.RELATIVE, amount=Decimal(2))
+        for kpi in [*kpis, *annual]
+        for year in (2018, 2019, 2020)
     )
     RiskRegisterEntry.objects.bulk_create(
         RiskRegisterEntry(
@@ -107,6 +140,7 @@ def test_dashboard_query_count_is_fixed(client, viewer, django_assert_num_querie
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('data-code="M') == 2 * rows  # summary + comparison
+    assert response.content.decode().count('data-code="A') == 2 * rows
 
 
 @pytest.mark.parametrize("rows", [10, 200])

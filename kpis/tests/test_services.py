@@ -11,8 +11,9 @@ from django.db import connection
 
 from core.periods import FinancialYear, Quarter
 from core.rag import Polarity, Rag
+from core.targets import TargetKind
 from core.units import Unit
-from kpis.models import KpiValue
+from kpis.models import KpiTarget, KpiValue
 from kpis.services import (
     ReturnConflict,
     ReturnEntry,
@@ -384,3 +385,120 @@ def test_a_target_set_for_the_quarter_is_not_labelled_as_carried(medway):
     assert (rows[stage1].target, rows[stage1].carried_from) == (85, None)
     assert (rows[stage2].target, rows[stage2].carried_from) == (75, Q3.previous())
     assert (rows[older].target, str(rows[older].carried_from)) == (72, "Q4 2019/20")
+
+
+# --- yearly targets, reasons a value is not published, % beyond 100 -------------------------
+
+
+@pytest.mark.django_db
+def test_the_years_target_is_shown_where_the_quarter_sets_none_and_never_stored(medway):
+    council, officer, stage1, _ = medway
+    stage1.baseline, stage1.baseline_year = Decimal("80"), 2019
+    stage1.save()
+    KpiTarget.objects.create(
+        kpi=stage1, financial_year=2020, kind=TargetKind.RELATIVE, amount=Decimal("2")
+    )
+    row = {r.kpi.pk: r for r in return_rows(officer, council, Q3)}[stage1.pk]
+    assert (row.target, row.carried_from) == (Decimal("81.60"), None)
+    assert row.target_note == "+2% a year on the 2019/20 baseline"
+    submit_return(officer, council, Q3, [ReturnEntry(stage1.pk, actual="81")])
+    value = KpiValue.objects.get(kpi=stage1, financial_year=2020, quarter=3)
+    assert value.target is None  # shown, never stored
+    row = {r.kpi.pk: r for r in return_rows(officer, council, Q3)}[stage1.pk]
+    assert row.rag == Rag.AMBER  # 81 against 81.6
+
+
+@pytest.mark.django_db
+def test_a_year_that_establishes_its_baseline_carries_no_earlier_target(medway):
+    council, officer, _, stage2 = medway
+    KpiTarget.objects.create(kpi=stage2, financial_year=2020, kind=TargetKind.ESTABLISH_BASELINE)
+    row = {r.kpi.pk: r for r in return_rows(officer, council, Q3)}[stage2.pk]
+    assert (row.target, row.carried_from, row.target_note) == (None, None, "establish baseline")
+
+
+@pytest.mark.django_db
+def test_the_quarters_own_target_stands_over_the_years(medway):
+    council, officer, stage1, _ = medway
+    KpiTarget.objects.create(kpi=stage1, financial_year=2020, amount=Decimal("90"))
+    make_value(stage1, 2020, 3, 85, 82)
+    row = {r.kpi.pk: r for r in return_rows(officer, council, Q3)}[stage1.pk]
+    assert (row.target, row.rag) == (Decimal("82"), Rag.GREEN)
+
+
+@pytest.mark.django_db
+def test_a_reason_is_saved_with_no_figure_and_rated_na(medway):
+    council, officer, stage1, _ = medway
+    submit_return(officer, council, Q3, [ReturnEntry(stage1.pk, reason="not_collected")])
+    value = KpiValue.objects.get(kpi=stage1, financial_year=2020, quarter=3)
+    assert (value.actual, value.not_published, value.rag) == (None, "not_collected", Rag.NA)
+    row = {r.kpi.pk: r for r in return_rows(officer, council, Q3)}[stage1.pk]
+    assert (row.reason, row.rag) == ("not_collected", Rag.NA)
+    # Clearing the reason and typing a figure publishes it.
+    submit_return(
+        officer,
+        council,
+        Q3,
+        [
+            ReturnEntry(
+                stage1.pk,
+                actual="83",
+                version=value.version,
+                shown_actual="",
+                shown_commentary="",
+                shown_reason="not_collected",
+            )
+        ],
+    )
+    value.refresh_from_db()
+    assert (value.actual, value.not_published) == (Decimal("83"), "")
+
+
+@pytest.mark.django_db
+def test_a_figure_with_a_reason_is_refused_and_nothing_saved(medway):
+    council, officer, stage1, stage2 = medway
+    with pytest.raises(ReturnInvalid) as refused:
+        submit_return(
+            officer,
+            council,
+            Q3,
+            [
+                ReturnEntry(stage1.pk, actual="0", reason="suppressed"),
+                ReturnEntry(stage2.pk, actual="74"),
+            ],
+        )
+    assert refused.value.errors == {
+        stage1.pk: "Leave the value empty when it is not published (Suppressed), or clear the "
+        "reason to enter a figure."
+    }
+    assert not KpiValue.objects.filter(financial_year=2020, quarter=3).exists()
+
+
+@pytest.mark.django_db
+def test_an_unknown_reason_is_refused(medway):
+    council, officer, stage1, _ = medway
+    with pytest.raises(ReturnInvalid) as refused:
+        submit_return(officer, council, Q3, [ReturnEntry(stage1.pk, reason="lost")])
+    assert refused.value.errors == {stage1.pk: "Choose a reason from the list"}
+
+
+@pytest.mark.django_db
+def test_a_percentage_beyond_100_only_where_the_measure_allows_it(medway):
+    council, officer, stage1, stage2 = medway
+    stage2.percent_unbounded = True
+    stage2.save()
+    with pytest.raises(ReturnInvalid) as refused:
+        submit_return(officer, council, Q3, [ReturnEntry(stage1.pk, actual="112")])
+    assert refused.value.errors == {stage1.pk: "Enter a percentage from 0 to 100"}
+    submit_return(officer, council, Q3, [ReturnEntry(stage2.pk, actual="112")])
+    assert KpiValue.objects.get(kpi=stage2, financial_year=2020, quarter=3).actual == 112
+
+
+@pytest.mark.django_db
+def test_last_quarters_status_is_rated_against_its_years_target(medway):
+    council, officer, stage1, _ = medway  # Q2 2020/21: 84 with its own target of 80
+    value = KpiValue.objects.get(kpi=stage1, financial_year=2020, quarter=2)
+    value.target = None
+    value.save()
+    KpiTarget.objects.create(kpi=stage1, financial_year=2020, amount=Decimal("90"))
+    row = {r.kpi.pk: r for r in return_rows(officer, council, Q3)}[stage1.pk]
+    assert (row.previous_rag, row.target) == (Rag.RED, Decimal("90"))

@@ -206,6 +206,19 @@ def test_my_work_offers_the_quarter_just_ended_and_earlier_ones_still_missing_va
     assert "/medway/2026-27/q2/return/" in html
 
 
+def test_a_value_not_published_for_a_reason_answers_the_return(client, on_23_november_2026):
+    council = make_council("Medway Council", slug="medway")
+    officer = make_user("officer", council, Role.OFFICER)
+    complaints = make_kpi(council, name="Complaints", owner_user=officer)
+    for quarter in (1, 2):
+        make_value(complaints, 2026, quarter, None, not_published="not_collected")
+    for year, quarter in ((2025, 3), (2025, 4)):
+        make_value(complaints, year, quarter, 80)
+    client.force_login(officer)
+    html = client.get(reverse("my-work")).content.decode()
+    assert returns_offered(html) == ["Q2 2026/27"]  # just ended, and nothing missing
+
+
 def test_a_measure_in_a_plan_is_only_asked_for_within_the_plans_years(
     client, on_23_november_2026
 ):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -11,9 +12,10 @@ from django.core import mail
 from django.urls import reverse
 
 from actions.models import ActionStatus, ActionUpdate
-from core.rag import Polarity
+from core.rag import Polarity, Rag
+from core.targets import TargetKind
 from core.units import Unit
-from kpis.models import KpiValue
+from kpis.models import KpiTarget, KpiValue
 from plans.models import Role
 from tests.factories import (
     PASSWORD,
@@ -154,10 +156,17 @@ class FormFields(HTMLParser):
         self.fields: dict[str, str] = {}
         self._textarea: str | None = None
 
+    _select: str | None = None
+
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "input" and attrs.get("name"):
             self.fields[attrs["name"]] = attrs.get("value") or ""
+        elif tag == "select":  # a browser sends the selected option, else the first
+            self._select = attrs["name"]
+        elif tag == "option" and self._select:
+            if self._select not in self.fields or "selected" in attrs:
+                self.fields[self._select] = attrs.get("value") or ""
         elif tag == "textarea":
             self._textarea = attrs["name"]
             self.fields[self._textarea] = ""
@@ -169,6 +178,8 @@ class FormFields(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "textarea":
             self._textarea = None
+        elif tag == "select":
+            self._select = None
 
 
 def return_form(client) -> dict[str, str]:
@@ -431,3 +442,47 @@ def test_login_page_has_labelled_fields_and_keeps_the_username(client, medway):
     response = client.post(reverse("login"), {"username": "officer", "password": "wrong"})
     html = response.content.decode()
     assert "govuk-error-summary" in html and 'value="officer"' in html
+
+
+def test_the_return_shows_the_years_target_and_how_it_was_set(client, medway):
+    kpi = medway["kpi"]
+    kpi.baseline, kpi.baseline_year = Decimal("70"), 2019
+    kpi.save()
+    KpiTarget.objects.create(
+        kpi=kpi, financial_year=2020, kind=TargetKind.RELATIVE, amount=Decimal("5")
+    )
+    html = login(client, medway["officer"]).get(RETURN_URL).content.decode()
+    assert re.search(r">73\.5%</span><span[^>]*>\+5% a year on the 2019/20 baseline<", html)
+    assert "carried from" not in html
+
+
+def test_an_officer_records_why_a_value_is_not_published(client, medway):
+    kpi = medway["kpi"]
+    form = return_form(login(client, medway["officer"]))
+    assert form[f"reason-{kpi.pk}"] == ""
+    form[f"reason-{kpi.pk}"] = "suppressed"
+    assert client.post(RETURN_URL, form).status_code == 302
+    value = KpiValue.objects.get(kpi=kpi, financial_year=2020, quarter=3)
+    assert (value.actual, value.not_published, value.rag) == (None, "suppressed", Rag.NA)
+    html = client.get(RETURN_URL).content.decode()
+    assert re.search(r'<option value="suppressed" selected>Suppressed</option>', html)
+    row = html[html.index(f'id="row-{kpi.pk}"') :]
+    assert re.search(r"Status: </span>\s*<strong[^>]*>NA</strong>", row)
+    # Saving the page untouched keeps the reason.
+    assert client.post(RETURN_URL, return_form(client)).status_code == 302
+    value.refresh_from_db()
+    assert value.not_published == "suppressed"
+
+
+def test_a_figure_and_a_reason_together_are_explained_and_nothing_saved(client, medway):
+    kpi = medway["kpi"]
+    form = return_form(login(client, medway["officer"]))
+    form[f"actual-{kpi.pk}"] = "0"
+    form[f"reason-{kpi.pk}"] = "not_available"
+    html = client.post(RETURN_URL, form).content.decode()
+    assert (
+        "Leave the value empty when it is not published (Not available), or clear the reason "
+        "to enter a figure." in html
+    )
+    assert re.search(r'<option value="not_available" selected>Not available</option>', html)
+    assert not KpiValue.objects.filter(quarter=3).exists()
