@@ -109,7 +109,7 @@ def test_a_target_relative_to_the_baseline_is_rated_and_shown(reader):
 
 def test_a_year_that_establishes_its_baseline_has_no_target(reader):
     assert _row(_dashboard(reader, "2020-21", "q1"), "EST 01") == (
-        "EST 01 Data Digital take up 35% – – NA – NA"
+        "EST 01 No target Digital take up 35% – – NA – NA"
     )
 
 
@@ -123,7 +123,7 @@ def test_each_measure_is_counted_once(reader):
     html = _dashboard(reader, "2020-21", "q1")
     total = re.search(r"All measures|Healthy lives</a></th>(.*?)</tr>", html, re.S).group(1)
     counts = [int(n) for n in re.findall(r">(\d+)</td>", total)]
-    assert counts == [0, 1, 2, 1, 1]  # Red, Amber, Green, Data, NA
+    assert counts == [0, 1, 2, 1, 0, 1]  # Red, Amber, Green, No target, Data, NA
 
 
 def test_a_council_with_only_annual_measures_has_performance_data(client):
