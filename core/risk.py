@@ -23,6 +23,7 @@ from django.db import models
 
 __all__ = [
     "DEFAULT_PRESET",
+    "RAG_SEVERITY",
     "PRESETS",
     "Band",
     "Level",
@@ -30,9 +31,11 @@ __all__ = [
     "RiskMatrix",
     "RiskScore",
     "Score",
+    "direction_of_travel",
     "impact_levels",
     "likelihood_levels",
     "matrix_for",
+    "natural_key",
     "parse_score",
     "rows_off_matrix",
 ]
@@ -442,3 +445,32 @@ def rows_off_matrix(matrix: str | Matrix, rows: Iterable[Iterable[str]]) -> int:
                 count += 1
                 break
     return count
+
+
+#: A RAG rating's severity, for registers that publish only a RAG per risk per quarter.
+RAG_SEVERITY = {"green": 1, "amber": 2, "red": 3}
+
+
+def direction_of_travel(previous: int | None, current: int | None) -> str:
+    """"improving", "stable" or "worsening" from two successive severities (a product or a
+    RAG's severity), higher being worse; "" when either is unknown."""
+    if previous is None or current is None:
+        return ""
+    if current < previous:
+        return "improving"
+    if current > previous:
+        return "worsening"
+    return "stable"
+
+
+_CHUNKS = re.compile(r"(\d+)")
+
+
+def natural_key(reference: str) -> tuple:
+    """Sort key for references: numbers by value ("Strat-2" before "Strat-12"), letters
+    without regard to case; an empty reference last."""
+    text = (reference or "").strip()
+    if not text:
+        return (1, ())
+    parts = _CHUNKS.split(text.casefold())
+    return (0, tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p))

@@ -124,7 +124,7 @@ class DashboardView(CouncilMixin, TemplateView):
         if quarter not in quarters:
             quarters = sorted([*quarters, quarter], reverse=True)
         report = quarterly_report(self.council, quarter)
-        risks = risk_report(self.council)
+        risks = risk_report(self.council, quarter)
         context.update(
             quarter=quarter,
             as_of=as_of,

@@ -2,7 +2,16 @@
 
 import pytest
 
-from core.risk import PRESETS, Band, Level, Matrix, RiskMatrix, matrix_for
+from core.risk import (
+    PRESETS,
+    Band,
+    Level,
+    Matrix,
+    RiskMatrix,
+    direction_of_travel,
+    matrix_for,
+    natural_key,
+)
 
 MEDWAY = PRESETS[RiskMatrix.MEDWAY]
 FIVE = PRESETS[RiskMatrix.FIVE_BY_FIVE]
@@ -193,3 +202,18 @@ def test_matrix_for() -> None:
     assert matrix_for(FOUR) is FOUR
     with pytest.raises(ValueError, match="not a risk matrix"):
         matrix_for("seven")
+
+
+@pytest.mark.parametrize(
+    ("previous", "current", "direction"),
+    [(12, 8, "improving"), (8, 12, "worsening"), (8, 8, "stable"), (None, 8, ""), (8, None, "")],
+)
+def test_direction_of_travel(previous, current, direction) -> None:
+    assert direction_of_travel(previous, current) == direction
+
+
+def test_natural_key() -> None:
+    refs = ["Strat-12", "", "strat-2", "SR03B", "SR03A", "SR3", "Strat-1", "SR46"]
+    assert sorted(refs, key=natural_key) == [
+        "SR3", "SR03A", "SR03B", "SR46", "Strat-1", "strat-2", "Strat-12", ""
+    ]

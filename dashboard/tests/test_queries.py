@@ -11,7 +11,7 @@ from django.urls import reverse
 from actions.models import Action, ActionStatus, ActionUpdate
 from kpis.models import KPI, KpiValue
 from plans.models import Role
-from risks.models import RiskRegisterEntry
+from risks.models import RiskAssessment, RiskRegisterEntry
 from tests.factories import make_council, make_kpi, make_plan, make_savings, make_theme, make_user
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,11 @@ DASHBOARD_QUERY_LIST = [
     "quarters with data (for the quarter switch)",
     "KPIs with theme and plan",
     "their values for this quarter and the four before",
+    "the council's risk matrix in use",
+    "its levels (prefetch)",
+    "its bands (prefetch)",
     "open risks",
+    "the register's quarterly assessments",
     "the themes each risk pertains to",
     "savings targets covering the year",
     "actions off track or overdue",
@@ -59,6 +63,11 @@ def populate(council, n: int) -> KPI:
             residual_score="ABCDEF"[i % 6] + ["I", "II", "III", "IV"][i % 4],
         )
         for i in range(n)
+    )
+    RiskAssessment.objects.bulk_create(
+        RiskAssessment(risk=risk, financial_year=year, quarter=q, score="BII")
+        for risk in RiskRegisterEntry.objects.filter(council=council)
+        for year, q in [(2020, 2), (2020, 3)]
     )
     for i in range(n // 10 or 1):
         make_savings(council, title=f"Savings {i}", start_year=2020)
