@@ -354,7 +354,7 @@ PRESETS: dict[str, Matrix] = {
         notation="{l}{i}",
         bands=(
             Band("low", "green", 1),
-            Band("medium", "amber", 6),
+            Band("medium", "yellow", 6),
             Band("high", "red", 12),
         ),
         name="A–F × I–IV",

@@ -133,6 +133,7 @@ class DashboardView(CouncilMixin, TemplateView):
             # report prints them).
             sections=[(group, risks.for_theme(group.theme)) for group in report.groups],
             risks=risks,
+            risks_quarter_key=(quarter.year.start_year, quarter.number),
             savings=savings_report(self.council, as_of, quarter.year),
             actions=attention_report(self.council, quarter, as_of),
             quarters=quarters,

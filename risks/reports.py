@@ -56,6 +56,13 @@ class RiskRow:
         return self.assessment.get_rag_display() if self.assessment else ""
 
     @property
+    def rag_class(self) -> str:
+        """GOV.UK tag colour of the RAG (its word is always shown too)."""
+        return {"red": "govuk-tag--red", "amber": "govuk-tag--orange"}.get(
+            self.rag, "govuk-tag--green"
+        )
+
+    @property
     def direction_label(self) -> str:
         return Direction(self.direction).label if self.direction else ""
 
