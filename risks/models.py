@@ -233,6 +233,16 @@ class RiskBand(models.Model):
     def clean(self) -> None:
         if self.minimum is None and not self.cells.strip():
             raise ValidationError("Give the band's lowest score or the cells in it.")
+        if self.cells.strip() and self.matrix_id:
+            resolved = self.matrix.engine()
+            wrong = [
+                text.strip()
+                for text in self.cells.split(",")
+                if text.strip()
+                and ((score := resolved.parse_or_none(text.strip())) is None or not score.on_grid)
+            ]
+            if wrong:
+                raise ValidationError({"cells": f"Not cells of this matrix: {', '.join(wrong)}."})
 
 
 class Direction(models.TextChoices):
