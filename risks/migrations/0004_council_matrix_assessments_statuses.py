@@ -6,12 +6,15 @@ import django.utils.timezone
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import Q
+
+from councilplans.migration_guards import refuse_reverse_while_rows
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0005_more_built_in_risk_matrices'),
+        ('plans', '0001_initial'),
         ('risks', '0003_plausible_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -330,4 +333,20 @@ class Migration(migrations.Migration):
             model_name='risklevel',
             constraint=models.UniqueConstraint(fields=('matrix', 'axis', 'code'), name='level_code_per_axis'),
         ),
-    ]
+        # Reversing drops the matrices and assessments and narrows the statuses and scores:
+    # refuse while there is data that would not survive.
+    refuse_reverse_while_rows(
+        __name__,
+        ['RiskMatrix', 'HistoricalRiskMatrix', 'RiskLevel', 'HistoricalRiskLevel', 'RiskBand',
+         'HistoricalRiskBand', 'RiskAssessment', 'HistoricalRiskAssessment'],
+        what="councils' risk matrices and quarterly assessments",
+    ),
+    refuse_reverse_while_rows(
+        __name__,
+        ['RiskRegisterEntry'],
+        Q(status__in=['proposed_removal', 'merged']) | Q(reference='')
+        | Q(merged_into__isnull=False) | Q(inherent_score__regex=r'^.{11}')
+        | Q(residual_score__regex=r'^.{11}') | Q(target_score__regex=r'^.{11}'),
+        what="risks with the new statuses, no reference, or scores over 10 characters",
+    ),
+]

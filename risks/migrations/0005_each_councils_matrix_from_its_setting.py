@@ -30,14 +30,12 @@ def create_matrices(apps, schema_editor):
         )
 
 
-def remove_matrices(apps, schema_editor):
-    apps.get_model("risks", "RiskMatrix").objects.all().delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("plans", "0001_initial"),
         ("risks", "0004_council_matrix_assessments_statuses"),
     ]
 
-    operations = [migrations.RunPython(create_matrices, remove_matrices)]
+    # Backwards the matrices stay (the previous migration refuses to drop them while they exist);
+    # forwards again, councils that have a matrix in use keep it.
+    operations = [migrations.RunPython(create_matrices, migrations.RunPython.noop)]
