@@ -127,6 +127,11 @@ class RiskReport:
         return sorted(moving, key=lambda row: order[row.direction])
 
     @property
+    def rag_only(self) -> bool:
+        """Every risk is rated by a RAG alone (no score): there is nothing to map."""
+        return bool(self.rows) and all(row.rag and row.score is None for row in self.rows)
+
+    @property
     def bands(self) -> tuple[engine.Band, ...]:
         return self.matrix.bands if self.matrix else ()
 

@@ -25,7 +25,7 @@ from plans.models import (
     SavingsTarget,
     Theme,
 )
-from risks.models import RiskRegisterEntry
+from risks.models import Axis, RiskAssessment, RiskBand, RiskLevel, RiskMatrix, RiskRegisterEntry
 
 _seq = itertools.count(1)
 PASSWORD = "correct-horse-battery-staple"
@@ -120,6 +120,36 @@ def make_risk(council: Council, **kw: Any) -> RiskRegisterEntry:
     kw.setdefault("title", f"Risk {n}")
     kw.setdefault("residual_score", "BII")
     return RiskRegisterEntry.objects.create(council=council, **kw)
+
+
+def make_matrix(
+    council: Council,
+    likelihoods: list[tuple[str, str]],
+    impacts: list[tuple[str, str]],
+    notation: str = "{l}x{i}",
+    bands: list[tuple[str, str, int | None, str]] = (),
+    **kw: Any,
+) -> RiskMatrix:
+    """Replace the council's matrix in use by one with these levels (most likely / severe
+    first), notation and bands ``(name, colour, minimum, cells)``."""
+    RiskMatrix.objects.filter(council=council).delete()
+    matrix = RiskMatrix.objects.create(council=council, notation=notation, **kw)
+    for axis, levels in ((Axis.LIKELIHOOD, likelihoods), (Axis.IMPACT, impacts)):
+        for n, (code, words) in enumerate(levels, start=1):
+            RiskLevel.objects.create(matrix=matrix, axis=axis, position=n, code=code, words=words)
+    for name, colour, minimum, cells in bands:
+        RiskBand.objects.create(
+            matrix=matrix, name=name, colour=colour, minimum=minimum, cells=cells
+        )
+    return matrix
+
+
+def make_assessment(
+    risk: RiskRegisterEntry, year: int, quarter: int, score: str = "", **kw: Any
+) -> RiskAssessment:
+    return RiskAssessment.objects.create(
+        risk=risk, financial_year=year, quarter=quarter, score=score, **kw
+    )
 
 
 def make_savings(council: Council, **kw: Any) -> SavingsTarget:
