@@ -268,6 +268,11 @@ class Matrix:
         first, second = (l_alt, i_alt) if self.likelihood_first else (i_alt, l_alt)
         one, two = ("l", "i") if self.likelihood_first else ("i", "l")
         patterns.append((rf"(?P<{one}>{first})(?:X|×|\*|BY)(?P<{two}>{second})", None))
+        # Codes written together ("BII", "A1") where letters keep them apart (never two
+        # numbers, which would read as a product).
+        codes = [lv.code for lv in (*self.likelihoods, *self.impacts)]
+        if not all(_compact(c).isdigit() for c in codes):
+            patterns.append((rf"(?P<{one}>{first})(?P<{two}>{second})", None))
         return [(re.compile(f"^{p}$"), flag) for p, flag in patterns]
 
     def parse(self, text: str) -> Score:
@@ -452,7 +457,7 @@ RAG_SEVERITY = {"green": 1, "amber": 2, "red": 3}
 
 
 def direction_of_travel(previous: int | None, current: int | None) -> str:
-    """"improving", "stable" or "worsening" from two successive severities (a product or a
+    """ "improving", "stable" or "worsening" from two successive severities (a product or a
     RAG's severity), higher being worse; "" when either is unknown."""
     if previous is None or current is None:
         return ""

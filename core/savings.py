@@ -73,7 +73,6 @@ class SavingsProgress:
         """Identified as a whole percentage of target (None if unknown)."""
         return _percent(self.identified_ratio)
 
-
     @property
     def bar_achieved(self) -> int:
         """Width of the achieved bar, 0-100 (over-achievement is drawn full)."""

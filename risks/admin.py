@@ -15,6 +15,7 @@ from risks.models import (
     RiskLevel,
     RiskMatrix,
     RiskRegisterEntry,
+    council_matrices,
 )
 
 
@@ -54,6 +55,16 @@ class RiskRegisterEntryAdmin(CouncilScopedAdmin):
     autocomplete_fields = ["council", "themes", "merged_into"]
     list_select_related = ["council"]
     inlines = [RiskAssessmentInline]
+
+    def get_changelist_instance(self, request):
+        """Each listed risk is scored on its council's matrix, loaded once per page."""
+        changelist = super().get_changelist_instance(request)
+        risks = list(changelist.result_list)
+        councils = list({risk.council_id: risk.council for risk in risks}.values())
+        matrices = council_matrices(councils)
+        for risk in risks:
+            risk.matrix = matrices[risk.council_id]
+        return changelist
 
     @admin.display(description="current residual score", ordering="residual_score")
     def residual_with_words(self, obj: RiskRegisterEntry) -> str:

@@ -263,6 +263,20 @@ def council_matrix(council: Council) -> engine.Matrix:
     return matrix.engine()
 
 
+def council_matrices(councils: list[Council]) -> dict[int, engine.Matrix]:
+    """The matrices ``councils`` use, by council pk, in three queries whatever their number."""
+    found = {
+        matrix.council_id: matrix.engine()
+        for matrix in RiskMatrix.objects.filter(council__in=councils, in_use=True).prefetch_related(
+            "levels", "bands"
+        )
+    }
+    return {
+        council.pk: found.get(council.pk) or engine.matrix_for(council.risk_matrix)
+        for council in councils
+    }
+
+
 class RiskQuerySet(CouncilScopedQuerySet):
     def for_list(self) -> RiskQuerySet:
         return self.select_related("council", "merged_into").prefetch_related("themes")

@@ -215,5 +215,20 @@ def test_direction_of_travel(previous, current, direction) -> None:
 def test_natural_key() -> None:
     refs = ["Strat-12", "", "strat-2", "SR03B", "SR03A", "SR3", "Strat-1", "SR46"]
     assert sorted(refs, key=natural_key) == [
-        "SR3", "SR03A", "SR03B", "SR46", "Strat-1", "strat-2", "Strat-12", ""
+        "SR3",
+        "SR03A",
+        "SR03B",
+        "SR46",
+        "Strat-1",
+        "strat-2",
+        "Strat-12",
+        "",
     ]
+
+
+def test_codes_written_together_are_read_where_letters_keep_them_apart() -> None:
+    dashed = Matrix(MEDWAY.likelihoods, MEDWAY.impacts, notation="{l}-{i}")
+    assert str(dashed.parse("BII")) == "B-II"
+    assert str(Matrix(AD.likelihoods, AD.impacts, notation="{l} x {i}").parse("a1")) == "A x 1"
+    with pytest.raises(ValueError):
+        Matrix(FIVE.likelihoods, FIVE.impacts, notation="{l}-{i}").parse("43")
