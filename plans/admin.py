@@ -275,8 +275,8 @@ class CouncilScopedInline(CouncilScopedMixin, VersionedInlineMixin, admin.Tabula
 
 @admin.register(Council)
 class CouncilAdmin(CouncilScopedAdmin):
-    list_display = ["name", "short_name", "kind", "risk_matrix", "rag_tolerance", "website"]
-    list_filter = ["kind", "risk_matrix"]
+    list_display = ["name", "short_name", "kind", "rag_tolerance", "website"]
+    list_filter = ["kind"]
     search_fields = ["name", "short_name", "slug"]
     prepopulated_fields = {"slug": ["short_name"]}
 

@@ -3,6 +3,7 @@ each council's risk matrix with its levels and bands inline."""
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from core import risk as engine
 from core.risk import PRESETS, rows_off_matrix
@@ -32,7 +33,16 @@ class RiskAssessmentFormSet(VersionedInlineFormSet):
 class RiskAssessmentInline(CouncilScopedInline):
     model = RiskAssessment
     formset = RiskAssessmentFormSet
-    fields = ["financial_year", "quarter", "score", "rag", "commentary", "assessed_at"]
+    fields = [
+        "financial_year",
+        "quarter",
+        "score",
+        "rag",
+        "commentary",
+        "assessed_by",
+        "assessed_at",
+    ]
+    readonly_fields = ["assessed_by", "assessed_at"]
     show_change_link = False
 
 
@@ -73,8 +83,9 @@ class RiskRegisterEntryAdmin(CouncilScopedAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is RiskAssessment:
             for inline_form in formset.forms:
-                if inline_form.has_changed() and inline_form.instance.assessed_by_id is None:
+                if inline_form.has_changed():
                     inline_form.instance.assessed_by = request.user
+                    inline_form.instance.assessed_at = timezone.now()
         super().save_formset(request, form, formset, change)
 
 
@@ -83,9 +94,16 @@ class RiskAssessmentAdmin(CouncilScopedAdmin):
     list_display = ["risk", "period", "score", "rag", "assessed_by", "assessed_at"]
     list_filter = ["risk__council", "financial_year", "quarter", "rag"]
     search_fields = ["risk__reference", "risk__title", "commentary"]
-    autocomplete_fields = ["risk", "assessed_by"]
+    autocomplete_fields = ["risk"]
     list_select_related = ["risk__council", "assessed_by"]
     date_hierarchy = "assessed_at"
+    readonly_fields = ["assessed_by", "assessed_at"]
+
+    def save_model(self, request, obj, form, change):
+        if form.has_changed():
+            obj.assessed_by = request.user
+            obj.assessed_at = timezone.now()
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="quarter", ordering="financial_year")
     def period(self, obj: RiskAssessment) -> str:

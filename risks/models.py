@@ -252,14 +252,14 @@ class Direction(models.TextChoices):
 
 
 def council_matrix(council: Council) -> engine.Matrix:
-    """The matrix ``council`` uses (three queries), or the built-in one it was set to."""
+    """The matrix ``council`` uses (three queries), or the default built-in one."""
     matrix = (
         RiskMatrix.objects.filter(council=council, in_use=True)
         .prefetch_related("levels", "bands")
         .first()
     )
     if matrix is None:
-        return engine.matrix_for(council.risk_matrix)
+        return PRESETS[engine.DEFAULT_PRESET]
     return matrix.engine()
 
 
@@ -272,8 +272,7 @@ def council_matrices(councils: list[Council]) -> dict[int, engine.Matrix]:
         )
     }
     return {
-        council.pk: found.get(council.pk) or engine.matrix_for(council.risk_matrix)
-        for council in councils
+        council.pk: found.get(council.pk) or PRESETS[engine.DEFAULT_PRESET] for council in councils
     }
 
 

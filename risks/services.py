@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from core.risk import PRESETS
+from core.risk import DEFAULT_PRESET, PRESETS
 from plans.models import Council
 from risks.models import RiskMatrix
 
 
 def give_council_its_matrix(sender, instance: Council, created: bool, **kwargs) -> None:
-    """Every council has a matrix in use: a new one gets a copy of the built-in matrix it was
-    set to (Medway's A–F × I–IV by default), whose levels and bands it can then edit."""
+    """Every council has a matrix in use: a new one gets a copy of the default built-in matrix
+    (Medway's A–F × I–IV), whose levels and bands its administrator can then edit or replace."""
     if created and not RiskMatrix.objects.filter(council=instance, in_use=True).exists():
-        create_matrix(instance, instance.risk_matrix)
+        create_matrix(instance, DEFAULT_PRESET)
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from plans.models import (
     Theme,
 )
 from risks.models import Axis, RiskAssessment, RiskBand, RiskLevel, RiskMatrix, RiskRegisterEntry
+from risks.services import create_matrix
 
 _seq = itertools.count(1)
 PASSWORD = "correct-horse-battery-staple"
@@ -35,13 +36,18 @@ def make_council(name: str | None = None, **kw: Any) -> Council:
     n = next(_seq)
     name = name or f"Testshire Council {n}"
     slug = kw.pop("slug", None) or name.lower().replace(" ", "-")
-    return Council.objects.create(
+    preset = kw.pop("risk_matrix", None)  # a built-in matrix other than the default
+    council = Council.objects.create(
         name=name,
         short_name=kw.pop("short_name", name.split()[0]),
         slug=slug,
         kind=kw.pop("kind", CouncilKind.UNITARY),
         **kw,
     )
+    if preset is not None:
+        RiskMatrix.objects.filter(council=council).delete()
+        create_matrix(council, preset)
+    return council
 
 
 def make_user(
