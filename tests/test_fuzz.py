@@ -27,7 +27,7 @@ from dashboard import list_views
 from dashboard.generic import EXPORT_FORMATS
 from kpis.models import KpiValue
 from plans.models import Council, Role
-from risks.models import RiskMatrix, RiskRegisterEntry
+from risks.models import RiskAssessment, RiskMatrix, RiskRegisterEntry
 from tests import factories as f
 from work.forms import ActionUpdateForm
 
@@ -596,10 +596,12 @@ def test_changing_the_risk_matrix_under_scored_risks_is_refused(client, world):
     before = snapshot()
     response = client.post(url, data)
     assert response.status_code == 200
-    assert "1 risk score (current, inherent, target or a quarter" in response.content.decode()
+    # The risk's current score and its quarter's assessment.
+    assert "2 risk scores (current, inherent, target or a quarter" in response.content.decode()
     assert snapshot() == before
     # Once the risk is rescored on the new matrix, the change goes through.
     RiskRegisterEntry.objects.filter(council=council).update(residual_score="BII")
+    RiskAssessment.objects.filter(risk__council=council).update(score="BII")
     data = form_data(client.get(url))
     data[f"{level_a}-code"] = "Z"
     assert client.post(url, data).status_code == 302
