@@ -193,9 +193,7 @@ def test_dashboard_shows_key_counts_comparison_risks_savings_actions(client, med
     assert (
         'title="1 risk at likelihood A (very high), impact I (catastrophic), band high">1'
         '<span class="app-heat__band">high</span></td>'
-    ) in (
-        response.content.decode()
-    )
+    ) in (response.content.decode())
     assert "FIT Plan savings" in page and "£5,000,000" in page and "20% achieved" in page
     assert "Refresh the digital roadmap" in page and "Off track" in page
     assert "Head of Digital" in page and "Supplier delayed by lockdown" in page
