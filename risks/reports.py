@@ -81,14 +81,16 @@ class HeatCell:
     count: int
     band: str  # the band's name ("high"), "" where the matrix has no band for the cell
     colour: str = ""
+    above_appetite: bool = False
 
     @property
     def label(self) -> str:
         noun = "risk" if self.count == 1 else "risks"
         band = f", band {self.band}" if self.band else ""
+        appetite = ", above the risk appetite" if self.above_appetite else ""
         return (
             f"{self.count} {noun} at likelihood {self.likelihood[0]} ({self.likelihood[1]}), "
-            f"impact {self.impact[0]} ({self.impact[1]}){band}"
+            f"impact {self.impact[0]} ({self.impact[1]}){band}{appetite}"
         )
 
 
@@ -221,7 +223,8 @@ def _heat_map(matrix: engine.Matrix, rows: list[RiskRow]) -> HeatMap:
     for likelihood in likelihoods:
         cells = []
         for impact in impacts:
-            band = matrix.score(likelihood[0], impact[0]).band
+            score = matrix.score(likelihood[0], impact[0])
+            band = score.band
             cells.append(
                 HeatCell(
                     likelihood,
@@ -229,6 +232,7 @@ def _heat_map(matrix: engine.Matrix, rows: list[RiskRow]) -> HeatMap:
                     counts.get((likelihood[0], impact[0]), 0),
                     band.name if band else "",
                     band.colour if band else "",
+                    bool(score.above_appetite),
                 )
             )
         grid.append((likelihood, cells))

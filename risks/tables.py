@@ -28,10 +28,11 @@ def score_html(score: Score | None, stored: str) -> SafeString:
     if score is None:
         return format_html("{}", f"{stored} ({NOT_ON_MATRIX})" if stored else "–")
     return format_html(
-        '<strong>{}</strong> <span class="app-risk-words">{}</span>{}',
+        '<strong>{}</strong> <span class="app-risk-words">{}</span>{}{}',
         str(score),
         score.description,
         band_tag(score),
+        " (above appetite)" if score.above_appetite else "",
     )
 
 
@@ -40,7 +41,8 @@ def score_value(score: Score | None, stored: str) -> str:
     if score is None:
         return f"{stored} ({NOT_ON_MATRIX})" if stored else ""
     band = f"; band {score.band.name}" if score.band else ""
-    return f"{score} ({score.description}{band})"
+    appetite = "; above appetite" if score.above_appetite else ""
+    return f"{score} ({score.description}{band}{appetite})"
 
 
 class RiskTable(ListTable):

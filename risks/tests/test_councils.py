@@ -75,14 +75,15 @@ def test_five_by_five_register_with_five_named_bands(client):
     text = page(client, council)
     # Natural order: Strat-2 before Strat-12; no reference last.
     assert text.index("Finances") < text.index("Workforce") < text.index("Unreferenced")
-    assert "4x5 L – likely, I – severe very high" in text
     assert "5x5 very high → 4x5 very high → 2x3 medium" in text  # inherent → current → target
     assert "20 score 20 very high" in text  # a product-only score, held and banded
     assert "1 risk published only as a score" in text
     assert "1x2 L – rare, I – minor negligible" in text
     for band in ("negligible", "low", "medium", "high", "very high"):
         assert f"{band} from" in text  # the key names every band beside its colour
-    assert "risk appetite is a score of 12" in text
+    assert "risk appetite is a score of 12: cells with a heavy outline are above it" in text
+    assert "4x5 L – likely, I – severe very high (above appetite)" in text
+    assert "2x3 medium" in text and "2x3 medium (above" not in text
     assert "No quarterly risk assessments are recorded" in text
 
 
