@@ -69,9 +69,7 @@ _QUARTER_RES = (
     # "Q3 2020/21", "q3 2020-21"
     re.compile(rf"^\s*q\s*(?P<q>\d+)\s+{_YEAR_RE}\s*$", re.IGNORECASE | re.ASCII),
     # "2020/21 Q3", "2020-21 q3", "2020-21/q3", "2020/21/Q3"
-    re.compile(
-        rf"^\s*{_YEAR_RE}\s*(?:\s|/)\s*q\s*(?P<q>\d+)\s*$", re.IGNORECASE | re.ASCII
-    ),
+    re.compile(rf"^\s*{_YEAR_RE}\s*(?:\s|/)\s*q\s*(?P<q>\d+)\s*$", re.IGNORECASE | re.ASCII),
 )
 _Q_SLUG_RE = re.compile(r"^\s*q(?P<q>\d+)\s*$", re.IGNORECASE | re.ASCII)
 

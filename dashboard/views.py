@@ -134,7 +134,7 @@ class DashboardView(CouncilMixin, TemplateView):
         if quarter not in quarters:
             quarters = sorted([*quarters, quarter], reverse=True)
         report = quarterly_report(self.council, quarter)
-        risks = risk_report(self.council)
+        risks = risk_report(self.council, quarter)
         context.update(
             quarter=quarter,
             as_of=as_of,
@@ -143,6 +143,7 @@ class DashboardView(CouncilMixin, TemplateView):
             # report prints them).
             sections=[(group, risks.for_theme(group.theme)) for group in report.groups],
             risks=risks,
+            risks_quarter_key=(quarter.year.start_year, quarter.number),
             savings=savings_report(self.council, as_of, quarter.year),
             actions=attention_report(self.council, quarter, as_of),
             quarters=quarters,

@@ -340,8 +340,8 @@ def labelled_formset(formset: type) -> type:
 
 @admin.register(Council)
 class CouncilAdmin(CouncilScopedAdmin):
-    list_display = ["name", "short_name", "kind", "risk_matrix", "rag_tolerance", "website"]
-    list_filter = ["kind", "risk_matrix", "action_status_scheme"]
+    list_display = ["name", "short_name", "kind", "rag_tolerance", "website"]
+    list_filter = ["kind", "action_status_scheme"]
     search_fields = ["name", "short_name", "slug"]
     prepopulated_fields = {"slug": ["short_name"]}
 

@@ -15,7 +15,6 @@ from simple_history.models import HistoricalRecords
 from core.formatting import format_measure, format_money
 from core.periods import FinancialYear
 from core.rag import DEFAULT_TOLERANCE
-from core.risk import RiskMatrix, rows_off_matrix
 from core.savings import (
     DEFAULT_AT_RISK_SHORTFALL,
     SavingsProgress,
@@ -67,12 +66,6 @@ class Council(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=20, choices=CouncilKind.choices)
     website = models.URLField(blank=True)
-    risk_matrix = models.CharField(
-        max_length=20,
-        choices=RiskMatrix.choices,
-        default=RiskMatrix.MEDWAY,
-        help_text="How this council scores likelihood and impact in its risk register.",
-    )
     rag_tolerance = models.DecimalField(
         "RAG tolerance",
         max_digits=4,
@@ -111,27 +104,6 @@ class Council(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("council-home", kwargs={"council": self.slug})
-
-    def clean(self) -> None:
-        """A new risk matrix is refused while any of the council's scored risks would be off it
-        (their scores would no longer mean anything); rescore them first."""
-        if self.pk is None:
-            return
-        stored = Council.objects.filter(pk=self.pk).values_list("risk_matrix", flat=True).first()
-        if stored is None or stored == self.risk_matrix:
-            return
-        risks = self.risks.all()
-        off = rows_off_matrix(self.risk_matrix, risks.values_list(*risks.model.SCORE_FIELDS))
-        if off:
-            raise ValidationError(
-                {
-                    "risk_matrix": (
-                        f"{off} risk{'s' if off != 1 else ''} would have scores not on that "
-                        f"matrix. Rescore {'them' if off != 1 else 'it'} first, or keep the "
-                        "current matrix."
-                    )
-                }
-            )
 
 
 class Role(models.TextChoices):

@@ -6,7 +6,13 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from plans.filters import ANY, CouncilFilterSet, search_filter, text_choices
-from risks.models import RiskRegisterEntry, RiskStatus
+from risks.models import (
+    RiskAssessment,
+    RiskRegisterEntry,
+    RiskStatus,
+    assessed_direction,
+    council_matrix,
+)
 
 
 class RiskFilterSet(CouncilFilterSet):
@@ -17,7 +23,9 @@ class RiskFilterSet(CouncilFilterSet):
     )
     owner = django_filters.ChoiceFilter(label="Owner", empty_label=ANY)
     theme = django_filters.ModelChoiceFilter(
-        label="Theme", field_name="themes", queryset=RiskRegisterEntry.objects.none(),
+        label="Theme",
+        field_name="themes",
+        queryset=RiskRegisterEntry.objects.none(),
         empty_label=ANY,
     )
     q = search_filter("Search risks")
@@ -45,10 +53,25 @@ class RiskFilterSet(CouncilFilterSet):
         )
 
     def rows(self) -> list[RiskRegisterEntry]:
-        """The filtered risks, each with its parsed residual score for display and sorting by
-        severity (a register is a few dozen rows, so it is sorted in Python)."""
-        risks = list(self.qs)
+        """The filtered risks in natural reference order, each with its inherent, current and
+        target scores parsed on the council's matrix (loaded once), its latest quarterly
+        assessment and its direction of travel computed from the assessments (a register is a
+        few dozen rows, so it is sorted in Python)."""
+        matrix = council_matrix(self.council)
+        risks = sorted(self.qs, key=lambda risk: risk.sort_key)
+        history: dict[int, list[RiskAssessment]] = {}
+        for assessment in RiskAssessment.objects.filter(
+            risk__in=[risk.pk for risk in risks]
+        ).order_by("financial_year", "quarter"):
+            history.setdefault(assessment.risk_id, []).append(assessment)
         for risk in risks:
+            risk.matrix = matrix
+            risk.inherent_parsed = risk.score("inherent_score")
             risk.residual_parsed = risk.residual  # None if empty or off the matrix
+            risk.target_parsed = risk.score("target_score")
             risk.residual_severity = risk.residual_parsed.severity if risk.residual_parsed else 0
+            risk.reference_key = risk.sort_key
+            assessments = history.get(risk.pk, [])
+            risk.latest_assessment = assessments[-1] if assessments else None
+            risk.direction_computed = assessed_direction(assessments, matrix) or risk.direction
         return risks

@@ -315,7 +315,6 @@ def councils() -> Fixture:
                 "slug": slug,
                 "kind": kind,
                 "website": website,
-                "risk_matrix": "letters_numerals",
                 "rag_tolerance": "0.050",
             },
             pk=pk,

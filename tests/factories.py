@@ -26,7 +26,8 @@ from plans.models import (
     SavingsTarget,
     Theme,
 )
-from risks.models import RiskRegisterEntry
+from risks.models import Axis, RiskAssessment, RiskBand, RiskLevel, RiskMatrix, RiskRegisterEntry
+from risks.services import create_matrix
 
 _seq = itertools.count(1)
 PASSWORD = "correct-horse-battery-staple"
@@ -36,13 +37,18 @@ def make_council(name: str | None = None, **kw: Any) -> Council:
     n = next(_seq)
     name = name or f"Testshire Council {n}"
     slug = kw.pop("slug", None) or name.lower().replace(" ", "-")
-    return Council.objects.create(
+    preset = kw.pop("risk_matrix", None)  # a built-in matrix other than the default
+    council = Council.objects.create(
         name=name,
         short_name=kw.pop("short_name", name.split()[0]),
         slug=slug,
         kind=kw.pop("kind", CouncilKind.UNITARY),
         **kw,
     )
+    if preset is not None:
+        RiskMatrix.objects.filter(council=council).delete()
+        create_matrix(council, preset)
+    return council
 
 
 def make_user(
@@ -136,6 +142,36 @@ def make_risk(council: Council, **kw: Any) -> RiskRegisterEntry:
     kw.setdefault("title", f"Risk {n}")
     kw.setdefault("residual_score", "BII")
     return RiskRegisterEntry.objects.create(council=council, **kw)
+
+
+def make_matrix(
+    council: Council,
+    likelihoods: list[tuple[str, str]],
+    impacts: list[tuple[str, str]],
+    notation: str = "{l}x{i}",
+    bands: list[tuple[str, str, int | None, str]] = (),
+    **kw: Any,
+) -> RiskMatrix:
+    """Replace the council's matrix in use by one with these levels (most likely / severe
+    first), notation and bands ``(name, colour, minimum, cells)``."""
+    RiskMatrix.objects.filter(council=council).delete()
+    matrix = RiskMatrix.objects.create(council=council, notation=notation, **kw)
+    for axis, levels in ((Axis.LIKELIHOOD, likelihoods), (Axis.IMPACT, impacts)):
+        for n, (code, words) in enumerate(levels, start=1):
+            RiskLevel.objects.create(matrix=matrix, axis=axis, position=n, code=code, words=words)
+    for name, colour, minimum, cells in bands:
+        RiskBand.objects.create(
+            matrix=matrix, name=name, colour=colour, minimum=minimum, cells=cells
+        )
+    return matrix
+
+
+def make_assessment(
+    risk: RiskRegisterEntry, year: int, quarter: int, score: str = "", **kw: Any
+) -> RiskAssessment:
+    return RiskAssessment.objects.create(
+        risk=risk, financial_year=year, quarter=quarter, score=score, **kw
+    )
 
 
 def make_savings(council: Council, **kw: Any) -> SavingsTarget:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from actions.models import Action, ActionStatus, ActionUpdate
 from kpis.models import KPI, KpiValue
 from plans.models import Council, Membership, Plan, Role, SavingsTarget, Theme
-from risks.models import RiskRegisterEntry
+from risks.models import RiskAssessment, RiskMatrix, RiskRegisterEntry
 from tests import factories as f
 
 DOMAIN_MODELS = [
@@ -26,6 +26,8 @@ DOMAIN_MODELS = [
     KPI,
     KpiValue,
     RiskRegisterEntry,
+    RiskMatrix,
+    RiskAssessment,
 ]
 
 
@@ -52,6 +54,8 @@ def world(db):
             KPI: kpi,
             KpiValue: value,
             RiskRegisterEntry: risk,
+            RiskMatrix: RiskMatrix.objects.get(council=council, in_use=True),
+            RiskAssessment: f.make_assessment(risk, 2020, 3, "AI"),
             SavingsTarget: savings,
         }
     data["superuser"] = f.make_user("root", is_superuser=True, is_staff=True)
@@ -195,6 +199,10 @@ def _grow(world, model, n: int) -> None:
             f.make_value(f.make_kpi(council, theme=theme), 2020, 3, i, 50)
         elif model is RiskRegisterEntry:
             f.make_risk(council, residual_score="CII")
+        elif model is RiskMatrix:
+            RiskMatrix.objects.create(council=council, in_use=False, name=f"Draft {i}")
+        elif model is RiskAssessment:
+            f.make_assessment(f.make_risk(council), 2020, 3, "CII")
 
 
 @pytest.mark.parametrize("model", DOMAIN_MODELS, ids=lambda m: m.__name__)
@@ -469,18 +477,22 @@ def test_an_action_theme_must_belong_to_its_plan(world):
     assert "theme" in refused.value.message_dict
 
 
-def test_a_null_character_in_admin_parameters_is_stripped_the_same_on_every_database(
-    client, world
-):
+def test_a_null_character_in_admin_parameters_is_stripped_the_same_on_every_database(client, world):
     """core.middleware strips NUL from every parameter before any view sees it (PostgreSQL
     refuses NUL in text; SQLite would store it): "on\x00track" filters as "ontrack"."""
     client.force_login(world["superuser"])
     response = client.get(admin_url(Action, "changelist"), {"q": "Med\x00way"})
     assert response.status_code == 200
     assert response.context["cl"].query == "Medway"
-    picker = client.get(reverse("admin:autocomplete"), {
-        "app_label": "kpis", "model_name": "kpi", "field_name": "plan", "term": "Med\x00way",
-    })
+    picker = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "kpis",
+            "model_name": "kpi",
+            "field_name": "plan",
+            "term": "Med\x00way",
+        },
+    )
     assert picker.status_code == 200
     assert [row["text"] for row in picker.json()["results"]] == [str(world["medway"][Plan])]
 

@@ -29,7 +29,7 @@ from kpis.models import KPI, KpiValue
 from kpis.schemes import RagScheme
 from plans.admin import CouncilScopedAdmin
 from plans.models import Council, Membership, Plan, Role, SavingsTarget, Theme
-from risks.models import RiskRegisterEntry
+from risks.models import RiskAssessment, RiskMatrix, RiskRegisterEntry
 from tests import factories as f
 
 SITE = admin.site
@@ -232,6 +232,10 @@ def _council_objects(slug: str, officer) -> dict:
             council, "green_band", {"green": ("On track", "★", "green")}, in_use=False
         ),
         RiskRegisterEntry: risk,
+        RiskMatrix: RiskMatrix.objects.get(council=council, in_use=True),
+        RiskAssessment: RiskAssessment.objects.create(
+            risk=risk, financial_year=2020, quarter=3, score="AI", assessed_by=officer
+        ),
         SavingsTarget: f.make_savings(council, plan=plan, title=f"{slug.title()} savings"),
         Group: Group.objects.create(name=f"{slug.title()} group"),
         AccessAttempt: AccessAttempt.objects.create(

@@ -28,7 +28,7 @@ from dashboard import list_views
 from dashboard.generic import EXPORT_FORMATS
 from kpis.models import KpiValue
 from plans.models import ActionStatusScheme, Council, Role
-from risks.models import RiskRegisterEntry
+from risks.models import RiskAssessment, RiskMatrix, RiskRegisterEntry
 from tests import factories as f
 from work.forms import ActionUpdateForm
 
@@ -97,7 +97,10 @@ def world(db):
     kpi = f.make_kpi(council, plan=plan, theme=theme, owner_user=officer, owner="Finance")
     f.make_value(kpi, 2020, 3, "68.4", "75")
     f.make_rag_scheme(council, "two_sided", {"green": ("On track", "★", "green")})
-    f.make_risk(council, title="Finances\x01", owner="Chief Executive", residual_score="AI")
+    risk = f.make_risk(
+        council, title="Finances\x01", owner="Chief Executive", residual_score="AI"
+    )
+    f.make_assessment(risk, 2020, 3, "AI", commentary="Held")
     f.make_savings(council, plan=plan, title="Savings \x1f")
     other = f.make_council(name="Maidstone Council", slug="maidstone")
     f.make_plan(other)
@@ -494,9 +497,7 @@ def test_report_fuzz_totals():
 def test_pages_survive_out_of_range_stored_data(world):
     """Rows written before validation existed (or by SQL) never break a page or an export."""
     Action.objects.filter(pk=world["action"].pk).update(due_date=datetime.date(9999, 12, 31))
-    f.make_action(
-        world["action"].plan, title="Ancient", due_date=datetime.date(1, 1, 1)
-    )
+    f.make_action(world["action"].plan, title="Ancient", due_date=datetime.date(1, 1, 1))
     KpiValue.objects.filter(kpi=world["kpi"]).update(quarter=5, month=13)
     RiskRegisterEntry.objects.update(residual_score="ZZ", inherent_score="9x9")
     pages = [
@@ -567,7 +568,7 @@ def test_kpi_value_periods_are_chosen_and_labels_never_fail(world):
 
 
 def test_adding_a_kpi_value_with_only_a_year_is_refused(client, world):
-    """"Add another KPI value" with only the year set is not saved as an empty annual value of a
+    """ "Add another KPI value" with only the year set is not saved as an empty annual value of a
     quarterly measure, on the measure's page or when adding a new measure with its values."""
     kpi = world["kpi"]
     client.force_login(world["council_admin"])
@@ -609,19 +610,28 @@ def test_adding_a_kpi_value_with_only_a_year_is_refused(client, world):
 def test_changing_the_risk_matrix_under_scored_risks_is_refused(client, world):
     council = world["council"]
     client.force_login(world["superuser"])
-    url = admin_url(Council, "change", council.pk)
+    matrix = RiskMatrix.objects.get(council=council, in_use=True)
+    url = admin_url(RiskMatrix, "change", matrix.pk)
     data = form_data(client.get(url))
-    data["risk_matrix"] = "five_by_five"
+    level_a = next(
+        key.removesuffix("-code")
+        for key, value in data.items()
+        if key.startswith("levels-") and key.endswith("-code") and value == "A"
+    )
+    data[f"{level_a}-code"] = "Z"  # the risk's "AI" would be off the matrix
     before = snapshot()
     response = client.post(url, data)
     assert response.status_code == 200
-    assert "1 risk would have scores not on that matrix." in response.content.decode()
+    # The risk's current score and its quarter's assessment.
+    assert "2 risk scores (current, inherent, target or a quarter" in response.content.decode()
     assert snapshot() == before
     # Once the risk is rescored on the new matrix, the change goes through.
-    RiskRegisterEntry.objects.filter(council=council).update(residual_score="4x3")
+    RiskRegisterEntry.objects.filter(council=council).update(residual_score="BII")
+    RiskAssessment.objects.filter(risk__council=council).update(score="BII")
+    data = form_data(client.get(url))
+    data[f"{level_a}-code"] = "Z"
     assert client.post(url, data).status_code == 302
-    council.refresh_from_db()
-    assert council.risk_matrix == "five_by_five"
+    assert matrix.levels.filter(code="Z").exists()
 
 
 def test_a_stored_score_off_the_matrix_is_shown_as_stored(client, world):

@@ -59,8 +59,21 @@ def test_text_a_spreadsheet_would_run_gets_an_apostrophe(text):
 
 @pytest.mark.parametrize(
     "value",
-    ["-5", "+5", "-5.25", "-1e3", "1;-5", "a, -5", "Reduce costs - phase 2", "e-mail", "",
-     "2024-25", -5, None, 3.5],
+    [
+        "-5",
+        "+5",
+        "-5.25",
+        "-1e3",
+        "1;-5",
+        "a, -5",
+        "Reduce costs - phase 2",
+        "e-mail",
+        "",
+        "2024-25",
+        -5,
+        None,
+        3.5,
+    ],
 )
 def test_numbers_and_ordinary_text_are_left_alone(value):
     assert neutralise_formula(value) == value

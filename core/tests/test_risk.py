@@ -7,6 +7,7 @@ from core.risk import (
     RiskScore,
     impact_levels,
     likelihood_levels,
+    matrix_for,
     parse_score,
 )
 
@@ -38,7 +39,7 @@ def test_seed_register_scores(
     ref: str, text: str, likelihood: str, impact: str, description: str
 ) -> None:
     score = parse_score("letters_numerals", text)
-    assert score == RiskScore("letters_numerals", likelihood, impact)
+    assert score == matrix_for("letters_numerals").score(likelihood, impact)
     assert str(score) == text
     assert score.description == description
 
@@ -125,8 +126,6 @@ def test_unknown_matrix() -> None:
         parse_score("three_by_three", "2x2")
     with pytest.raises(ValueError):
         likelihood_levels("nope")
-    with pytest.raises(ValueError):
-        RiskScore("nope", "A", "I")
 
 
 @pytest.mark.parametrize(
@@ -135,16 +134,16 @@ def test_unknown_matrix() -> None:
 )
 def test_risk_score_validates(matrix: str, likelihood: str, impact: str) -> None:
     with pytest.raises(ValueError):
-        RiskScore(matrix, likelihood, impact)
+        matrix_for(matrix).score(likelihood, impact)
 
 
 def test_risk_score_normalises_and_hashes() -> None:
-    a = RiskScore(RiskMatrix.MEDWAY, "b", "ii")
-    b = RiskScore("letters_numerals", "B", "II")
+    a = matrix_for(RiskMatrix.MEDWAY).score("b", "ii")
+    b = matrix_for("letters_numerals").score("B", "II")
     assert a == b
     assert hash(a) == hash(b)
-    assert type(a.matrix) is str
     assert {a, b} == {b}
+    assert isinstance(a, RiskScore)
 
 
 def test_levels_letters() -> None:
@@ -183,7 +182,7 @@ def test_heat_map_grid_covers_every_score(matrix: str) -> None:
     severities = set()
     for likelihood, _ in likelihood_levels(matrix):
         for impact, _ in impact_levels(matrix):
-            score = RiskScore(matrix, likelihood, impact)
+            score = matrix_for(matrix).score(likelihood, impact)
             assert parse_score(matrix, str(score)) == score
             severities.add(score.severity)
     assert max(severities) == len(likelihood_levels(matrix)) * len(impact_levels(matrix))

@@ -47,8 +47,12 @@ def test_no_value_is_always_possible():
 
 @pytest.mark.parametrize(
     ("text", "unit", "result"),
-    [("88%", Unit.PERCENT, "88"), ("£1200", Unit.POUNDS, "1200"), ("-£12", Unit.POUNDS, "-12"),
-     ("145", Unit.COUNT, "145")],
+    [
+        ("88%", Unit.PERCENT, "88"),
+        ("£1200", Unit.POUNDS, "1200"),
+        ("-£12", Unit.POUNDS, "-12"),
+        ("145", Unit.COUNT, "145"),
+    ],
 )
 def test_a_units_own_symbol_is_dropped(text, unit, result):
     assert strip_unit_symbol(text, unit) == result
@@ -56,10 +60,12 @@ def test_a_units_own_symbol_is_dropped(text, unit, result):
 
 @pytest.mark.parametrize(
     ("text", "unit", "message"),
-    [("£1200", Unit.PERCENT, "This measure is a percentage, not an amount in pounds"),
-     ("88%", Unit.POUNDS, "This measure is an amount in pounds, not a percentage"),
-     ("12%", Unit.DAYS, "This measure is a number of days, not a percentage"),
-     ("£3", Unit.COUNT, "This measure is a count, not an amount in pounds")],
+    [
+        ("£1200", Unit.PERCENT, "This measure is a percentage, not an amount in pounds"),
+        ("88%", Unit.POUNDS, "This measure is an amount in pounds, not a percentage"),
+        ("12%", Unit.DAYS, "This measure is a number of days, not a percentage"),
+        ("£3", Unit.COUNT, "This measure is a count, not an amount in pounds"),
+    ],
 )
 def test_another_units_symbol_is_refused(text, unit, message):
     with pytest.raises(ValueError, match=message):

@@ -492,7 +492,7 @@ def test_risk_list_shows_scores_with_words(client, cabinet):
     table = table_of(response)
     by_ref = {row[0]: row for row in table.rows}
     score = table.headers.index("Current residual score")
-    assert by_ref["SR03B"][score] == "AI L – very high, I – catastrophic"
+    assert by_ref["SR03B"][score] == "AI L – very high, I – catastrophic high"  # band beside
     assert by_ref["SR36"][table.headers.index("Status")] == "Closed"
     assert by_ref["SR03B"][table.headers.index("Direction of travel")] == "Worsening"
 
@@ -523,9 +523,11 @@ def test_risks_sort_by_severity_of_residual_score(client, cabinet):
 def test_risk_exports(client, cabinet):
     client.force_login(cabinet)
     rows = csv_rows(client.get(url("risk-list", owner="Chief Finance Officer", _export="csv")))
-    assert rows[0][:4] == ["Ref.", "Risk", "Owner", "Current residual score"]
+    assert rows[0][:6] == [
+        "Ref.", "Risk", "Owner", "Inherent score", "Current residual score", "Target score"
+    ]
     assert {row[0] for row in rows[1:]} == {"SR03B", "SR37"}
-    assert "AI (L – very high, I – catastrophic)" in {row[3] for row in rows[1:]}
+    assert "AI (L – very high, I – catastrophic; band high)" in {row[4] for row in rows[1:]}
     sheet = xlsx_rows(client.get(url("risk-list", status="closed", _export="xlsx")))
     assert [row[0] for row in sheet[1:]] == ["SR36"]
 

@@ -12,7 +12,7 @@ from actions.models import Action, ActionStatus, ActionUpdate
 from core.targets import TargetKind
 from kpis.models import KPI, Frequency, KpiTarget, KpiValue
 from plans.models import Role
-from risks.models import RiskRegisterEntry
+from risks.models import RiskAssessment, RiskRegisterEntry
 from tests.factories import make_council, make_kpi, make_plan, make_savings, make_theme, make_user
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,11 @@ DASHBOARD_QUERY_LIST = [
     "their values for this quarter and the four before (and annual outturns)",
     "their yearly targets",
     "the council's RAG scheme with its states (Medway's when it has none)",
+    "the council's risk matrix in use",
+    "its levels (prefetch)",
+    "its bands (prefetch)",
     "open risks",
+    "the register's quarterly assessments",
     "the themes each risk pertains to",
     "savings targets covering the year",
     "actions off track or overdue",
@@ -94,6 +98,11 @@ def populate(council, n: int) -> KPI:
             residual_score="ABCDEF"[i % 6] + ["I", "II", "III", "IV"][i % 4],
         )
         for i in range(n)
+    )
+    RiskAssessment.objects.bulk_create(
+        RiskAssessment(risk=risk, financial_year=year, quarter=q, score="BII")
+        for risk in RiskRegisterEntry.objects.filter(council=council)
+        for year, q in [(2020, 2), (2020, 3)]
     )
     for i in range(n // 10 or 1):
         make_savings(council, title=f"Savings {i}", start_year=2020)

@@ -189,9 +189,11 @@ def test_dashboard_shows_key_counts_comparison_risks_savings_actions(client, med
     assert comparison == "CC S2 Corporate complaints stage 2 76.7% Green 88.9% Green 68.4% Red"
     assert "SR03B Finances Chief Finance Officer AI L – very high, I – catastrophic" in page
     # The heat map counts each risk in its cell, as text.
-    assert 'title="1 risk at likelihood A (very high), impact I (catastrophic)">1</td>' in (
-        response.content.decode()
-    )
+    # The band's name is shown in the cell beside its colour.
+    assert (
+        'title="1 risk at likelihood A (very high), impact I (catastrophic), band high">1'
+        '<span class="app-heat__band">high</span></td>'
+    ) in (response.content.decode())
     assert "FIT Plan savings" in page and "£5,000,000" in page and "20% achieved" in page
     assert "Refresh the digital roadmap" in page and "Off track" in page
     assert "Head of Digital" in page and "Supplier delayed by lockdown" in page
