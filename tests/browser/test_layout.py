@@ -57,7 +57,7 @@ def sideways_overflow(page: Page) -> str:
             .filter((el) => el.getBoundingClientRect().right > width + 0.5)
             .filter((el) => !el.closest(".app-scroll"))
             .slice(-5)
-            .map((el) => `${el.tagName}.${el.className}`);
+            .map((el) => `${el.tagName}.${el.className} "${el.textContent.trim().slice(0, 60)}"`);
           return `scrollWidth ${document.documentElement.scrollWidth} > ${width}: ${wide}`;
         }"""
     )
