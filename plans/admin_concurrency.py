@@ -142,8 +142,21 @@ class VersionedModelForm(forms.ModelForm):
         return cleaned_data
 
 
+#: New inline rows one save may add. The row count is the client's TOTAL_FORMS: without a
+#: bound, one forged number makes the server build and render thousands of forms.
+NEW_ROWS_PER_SAVE = 100
+
+
 class VersionedInlineFormSet(BaseInlineFormSet):
     """Inline rows: a row ticked for deletion is refused too if it changed meanwhile."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            # The stored rows plus a sensible number of new ones; more is "at most N forms".
+            limit = len(self.get_queryset()) + NEW_ROWS_PER_SAVE
+            self.max_num = min(self.max_num, limit)
+            self.absolute_max = min(self.absolute_max, limit)
 
     def clean(self) -> None:
         super().clean()

@@ -276,3 +276,22 @@ def test_two_admins_saving_the_same_kpi_at_once_on_postgresql_one_wins(world, mo
     winner = next(who for who, status in outcomes.items() if status == 302)
     kpi.refresh_from_db()
     assert (kpi.name, kpi.version) == (f"Named by {winner}", 2)
+
+
+def test_a_forged_row_count_is_refused_without_building_thousands_of_rows(client, world, medway):
+    """TOTAL_FORMS is the browser's number: 5,000 would have the server build and draw 5,000
+    inline rows (seconds of work per request). One save adds at most 100 new rows."""
+    _, _, kpi, value, _ = medway
+    client.force_login(world["medway_admin"])
+    form = change_form(client, kpi)
+    form["values-TOTAL_FORMS"] = ["5000"]
+    form["name"] = ["Renamed by a forged form"]
+
+    response = client.post(admin_url(KPI, "change", kpi.pk), form)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Please submit at most" in page
+    assert page.count('name="values-') < 30 * 101  # at most the stored rows and 100 new ones
+    kpi.refresh_from_db()
+    assert kpi.name != "Renamed by a forged form"
