@@ -2,13 +2,57 @@
 
 from django.contrib import admin
 
-from actions.models import Action, ActionUpdate
+from actions.models import Action, ActionUpdate, status_from_stage_and_rag
 from actions.services import sync_current_state
 from plans.admin import CouncilScopedAdmin, CouncilScopedInline
+from plans.admin_concurrency import VersionedModelForm
+from plans.models import ActionStatusScheme, Council
+
+DERIVED_STATUS_HELP = "Follows from the stage and RAG; left empty, it is worked out from them."
+
+
+class ActionUpdateForm(VersionedModelForm):
+    """An update whose status may be left to follow from its stage and RAG.
+
+    The admin makes the status optional only where the council reports stage and RAG apart;
+    for a council reporting one status it stays required.
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        if "status" in self.fields and not cleaned.get("status"):
+            status = status_from_stage_and_rag(cleaned.get("stage") or "", cleaned.get("rag") or "")
+            cleaned["status"] = status
+            self.instance.status = status
+        return cleaned
+
+
+def status_is_derived(request, council: Council | None) -> bool:
+    """Whether an update's status follows from its stage and RAG for this form.
+
+    The council of the object being edited decides; on an add page (no object yet) the
+    status is derived only if every council the user administers reports stage and RAG apart.
+    """
+    if council is not None:
+        return council.action_status_scheme == ActionStatusScheme.STAGE_AND_RAG
+    schemes = set(
+        Council.objects.administered_by(request.user)
+        .values_list("action_status_scheme", flat=True)
+        .distinct()[:2]
+    )
+    return schemes == {ActionStatusScheme.STAGE_AND_RAG}
+
+
+def set_status_derived(form_class: type, derived: bool) -> None:
+    field = form_class.base_fields.get("status")
+    if field is not None and derived:
+        field.required = False
+        field.help_text = DERIVED_STATUS_HELP
 
 
 class ActionUpdateInline(CouncilScopedInline):
     model = ActionUpdate
+    form = ActionUpdateForm
     # "date" is the date the update is as at (it may be before it was typed).
     fields = [
         "date",
@@ -22,6 +66,12 @@ class ActionUpdateInline(CouncilScopedInline):
     ]
     show_change_link = False
     extra = 1
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        council = obj.plan.council if obj is not None and obj.plan_id else None
+        set_status_derived(formset.form, status_is_derived(request, council))
+        return formset
 
 
 @admin.register(Action)
@@ -107,12 +157,19 @@ class ActionAdmin(CouncilScopedAdmin):
 
 @admin.register(ActionUpdate)
 class ActionUpdateAdmin(CouncilScopedAdmin):
+    form = ActionUpdateForm
     list_display = ["action", "date", "status", "percent_complete", "author_display"]
     list_filter = ["action__plan__council", "status", "stage", "rag"]
     search_fields = ["action__title", "action__reference", "commentary", "author_name"]
     date_hierarchy = "date"
     autocomplete_fields = ["action", "author"]
     list_select_related = ["action__plan__council", "author"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        council = obj.action.plan.council if obj is not None else None
+        set_status_derived(form, status_is_derived(request, council))
+        return form
 
     @admin.display(description="author")
     def author_display(self, obj: ActionUpdate) -> str:

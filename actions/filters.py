@@ -11,6 +11,9 @@ from plans.filters import ANY, CouncilFilterSet, search_filter, text_choices, ye
 from plans.models import ActionStatusScheme
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+#: The choice of a stage or RAG filter for actions with none reported (stored empty).
+NOT_REPORTED = "not_reported"
+NOT_REPORTED_CHOICE = (NOT_REPORTED, "Not reported")
 
 
 class ActionFilterSet(CouncilFilterSet):
@@ -25,8 +28,20 @@ class ActionFilterSet(CouncilFilterSet):
     status = django_filters.ChoiceFilter(
         label="Status", choices=ActionStatus.choices, empty_label=ANY
     )
-    stage = django_filters.ChoiceFilter(label="Stage", choices=ActionStage.choices, empty_label=ANY)
-    rag = django_filters.ChoiceFilter(label="RAG", choices=ActionRag.choices, empty_label=ANY)
+    # The status's own "Not reported" is one of its choices; a stage or RAG not reported is
+    # stored empty, so it is offered as a choice of its own.
+    stage = django_filters.ChoiceFilter(
+        label="Stage",
+        choices=[*ActionStage.choices, NOT_REPORTED_CHOICE],
+        method="filter_reported",
+        empty_label=ANY,
+    )
+    rag = django_filters.ChoiceFilter(
+        label="RAG",
+        choices=[*ActionRag.choices, NOT_REPORTED_CHOICE],
+        method="filter_reported",
+        empty_label=ANY,
+    )
     lead_officer = django_filters.ChoiceFilter(label="Lead officer", empty_label=ANY)
     directorate = django_filters.ChoiceFilter(label="Directorate", empty_label=ANY)
     section = django_filters.ChoiceFilter(label="Section", empty_label=ANY)
@@ -81,6 +96,10 @@ class ActionFilterSet(CouncilFilterSet):
         if self.council.action_status_scheme != ActionStatusScheme.STAGE_AND_RAG:
             # A council reporting one status is not offered filters for what it never sets.
             del self.filters["stage"], self.filters["rag"]
+
+    def filter_reported(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """A stage or RAG as chosen; "Not reported": where none is stored."""
+        return queryset.filter(**{name: "" if value == NOT_REPORTED else value})
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         overdue = queryset.overdue(self.today)

@@ -256,7 +256,23 @@ class Theme(models.Model):
 
 class SavingsTargetQuerySet(CouncilScopedQuerySet):
     def for_list(self) -> SavingsTargetQuerySet:
-        return self.select_related("council", "plan", "theme", "action")
+        return self.select_related("council", "plan", "theme", "action").with_period_target()
+
+    def with_period_target(self) -> SavingsTargetQuerySet:
+        """Annotate ``period_target``: the target over the whole period, as lists show and
+        sort it (a recurring line's yearly amount times its years; core.savings.period_target).
+        """
+        years = models.F("end_year") - models.F("start_year") + 1
+        return self.annotate(
+            period_target=models.Case(
+                models.When(
+                    recurrence=SavingsRecurrence.RECURRING,
+                    then=models.F("target_amount") * years,
+                ),
+                default=models.F("target_amount"),
+                output_field=models.DecimalField(max_digits=16, decimal_places=2),
+            )
+        )
 
 
 class SavingsKind(models.TextChoices):

@@ -109,7 +109,8 @@ class SavingsTable(ListTable):
     plan = tables.Column("Plan", accessor="plan__title", order_by=("plan__title",))
     period = tables.Column("Period", accessor="period", order_by=("start_year", "end_year"))
     description = tables.Column("Type", accessor="description", orderable=False)
-    target_amount = MoneyColumn("Target")
+    # Sorted by the period's target shown, not the stored (for a recurring line, yearly) amount.
+    target_amount = MoneyColumn("Target", order_by=("period_target",))
     target_note = tables.Column("Target set as", accessor="target_note", orderable=False)
     identified_amount = MoneyColumn("Identified", default="not reported")
     achieved_amount = MoneyColumn("Achieved", default="not reported")

@@ -82,27 +82,42 @@ class HeatCell:
     band: str  # the band's name ("high"), "" where the matrix has no band for the cell
     colour: str = ""
     above_appetite: bool = False
+    #: The council's order of the axes (its notation): "impact 3, likelihood 4" where impact first.
+    likelihood_first: bool = True
 
     @property
     def label(self) -> str:
         noun = "risk" if self.count == 1 else "risks"
         band = f", band {self.band}" if self.band else ""
         appetite = ", above the risk appetite" if self.above_appetite else ""
-        return (
-            f"{self.count} {noun} at likelihood {self.likelihood[0]} ({self.likelihood[1]}), "
-            f"impact {self.impact[0]} ({self.impact[1]}){band}{appetite}"
-        )
+        likelihood = f"likelihood {self.likelihood[0]} ({self.likelihood[1]})"
+        impact = f"impact {self.impact[0]} ({self.impact[1]})"
+        first, second = (likelihood, impact) if self.likelihood_first else (impact, likelihood)
+        return f"{self.count} {noun} at {first}, {second}{band}{appetite}"
 
 
 @dataclass(frozen=True)
 class HeatMap:
-    """The council's matrix: rows most likely first, columns least to most severe impact."""
+    """The council's matrix with its axes in the council's order (its notation's).
 
-    impacts: list[tuple[str, str]]
+    Rows are the first axis, most likely / most severe first; columns the second, from least
+    to most likely / severe. Most councils put likelihood first; some put impact first.
+    """
+
+    columns: list[tuple[str, str]]
     rows: list[tuple[tuple[str, str], list[HeatCell]]]
     unscored: int
     #: Scores published only as their product: banded, but not placed on the grid.
     off_grid: int = 0
+    likelihood_first: bool = True
+
+    @property
+    def row_axis(self) -> str:
+        return "Likelihood" if self.likelihood_first else "Impact"
+
+    @property
+    def column_axis(self) -> str:
+        return "Impact" if self.likelihood_first else "Likelihood"
 
     @property
     def total(self) -> int:
@@ -209,8 +224,13 @@ def _row(
 
 
 def _heat_map(matrix: engine.Matrix, rows: list[RiskRow]) -> HeatMap:
-    likelihoods = [(lv.code, lv.words) for lv in matrix.likelihoods]
-    impacts = [(lv.code, lv.words) for lv in reversed(matrix.impacts)]  # least severe left
+    likelihood_first = matrix.likelihood_first
+    likelihoods = [(lv.code, lv.words) for lv in matrix.likelihoods]  # most likely first
+    impacts = [(lv.code, lv.words) for lv in matrix.impacts]  # most severe first
+    row_levels, column_levels = (
+        (likelihoods, impacts) if likelihood_first else (impacts, likelihoods)
+    )
+    columns = column_levels[::-1]  # least likely / severe on the left
     counts: dict[tuple[str, str], int] = {}
     off_grid = 0
     for row in rows:
@@ -220,9 +240,12 @@ def _heat_map(matrix: engine.Matrix, rows: list[RiskRow]) -> HeatMap:
         elif row.score:
             off_grid += 1
     grid = []
-    for likelihood in likelihoods:
+    for row_level in row_levels:
         cells = []
-        for impact in impacts:
+        for column_level in columns:
+            likelihood, impact = (
+                (row_level, column_level) if likelihood_first else (column_level, row_level)
+            )
             score = matrix.score(likelihood[0], impact[0])
             band = score.band
             cells.append(
@@ -233,11 +256,12 @@ def _heat_map(matrix: engine.Matrix, rows: list[RiskRow]) -> HeatMap:
                     band.name if band else "",
                     band.colour if band else "",
                     bool(score.above_appetite),
+                    likelihood_first,
                 )
             )
-        grid.append((likelihood, cells))
+        grid.append((row_level, cells))
     unscored = sum(1 for row in rows if row.score is None)
-    return HeatMap(impacts, grid, unscored, off_grid)
+    return HeatMap(columns, grid, unscored, off_grid, likelihood_first)
 
 
 def _by_theme(rows: list[RiskRow]) -> dict[int, list[RiskRow]]:

@@ -211,3 +211,19 @@ def test_action_list_hides_blank_columns_and_shows_a_shared_plan_once(client, co
     csv = client.get(reverse("action-list", kwargs={"council": "medway"}) + "?_export=csv")
     header = b"".join(csv.streaming_content if csv.streaming else [csv.content]).decode()
     assert "Lead officer" in header.splitlines()[0] and "Plan" in header.splitlines()[0]
+
+
+def test_an_impact_first_council_heat_map_has_impact_rows(client):
+    from risks.models import RiskMatrix
+
+    council = make_council("Impactshire Council", slug="impactshire")
+    RiskMatrix.objects.filter(council=council, in_use=True).update(notation="{i}{l}")
+    make_risk(council, reference="R1", residual_score="IB")  # impact I, likelihood B
+    heat = between(dashboard(client, council), 'class="govuk-table app-heat-map"', "</table>")
+    first_row = between(heat, "<tbody", "</th>")
+    assert "Impact I" in text(first_row) and "catastrophic" in first_row
+    header = between(heat, "<thead", "</thead>")
+    assert "Impact by likelihood" in header and "Likelihood F" in text(header)
+    assert "Impact I" not in text(header)
+    assert "number of risks at each impact and likelihood" in heat
+    assert "1 risk at impact I (catastrophic), likelihood B (high)" in heat

@@ -4,6 +4,7 @@ import pytest
 
 from core.risk import RiskMatrix
 from risks.models import Direction, RiskStatus
+from risks.models import RiskMatrix as RiskMatrixRow
 from risks.reports import risk_report
 from tests.factories import make_council, make_plan, make_risk, make_theme
 
@@ -22,7 +23,7 @@ def test_medway_scores_in_words_and_heat_map_counts(django_assert_num_queries):
     assert [r.risk.reference for r in report.rows] == ["SR03B", "SR46", "SR49"]
     assert report.rows[0].score.description == "L – very high, I – catastrophic"
     heat = report.heat_map
-    assert [code for code, _ in heat.impacts] == ["IV", "III", "II", "I"]
+    assert [code for code, _ in heat.columns] == ["IV", "III", "II", "I"]
     assert [likelihood[0] for likelihood, _ in heat.rows] == ["A", "B", "C", "D", "E", "F"]
     cells = {(c.likelihood[0], c.impact[0]): c for _, row in heat.rows for c in row}
     assert cells[("A", "I")].count == 1 and cells[("A", "I")].band == "high"
@@ -37,7 +38,7 @@ def test_five_by_five_matrix_and_bad_scores_do_not_break_the_report():
     make_risk(council, residual_score="4x3")
     make_risk(council, residual_score="BII")  # not on this matrix
     report = risk_report(council)
-    assert len(report.heat_map.rows) == 5 and len(report.heat_map.impacts) == 5
+    assert len(report.heat_map.rows) == 5 and len(report.heat_map.columns) == 5
     assert report.heat_map.total == 1
     assert report.heat_map.unscored == 1
     bad = next(r for r in report.rows if r.score is None)
@@ -68,3 +69,17 @@ def test_risks_that_moved_are_those_worsening_or_improving_worst_first():
     make_risk(council, reference="SR04", direction=Direction.WORSENING)
     moved = risk_report(council).moved
     assert [row.risk.reference for row in moved] == ["SR04", "SR01"]
+
+
+def test_an_impact_first_matrix_draws_impact_rows_and_likelihood_columns():
+    # A made-up council writing impact first ("1C": impact 1, likelihood C).
+    council = make_council(risk_matrix=RiskMatrix.LETTERS_NUMBERS)
+    RiskMatrixRow.objects.filter(council=council, in_use=True).update(notation="{i}{l}")
+    make_risk(council, residual_score="1C")
+    heat = risk_report(council).heat_map
+    assert (heat.row_axis, heat.column_axis) == ("Impact", "Likelihood")
+    assert [level for level, _ in heat.rows][0] == ("1", "critical")  # most severe first
+    assert [code for code, _ in heat.columns] == ["D", "C", "B", "A"]  # least likely left
+    cell = next(c for level, row in heat.rows for c in row if c.count)
+    assert (cell.impact[0], cell.likelihood[0]) == ("1", "C")
+    assert cell.label.startswith("1 risk at impact 1 (critical), likelihood C (unlikely)")
