@@ -34,6 +34,9 @@ from plans.models import Council, Membership, Plan, Theme
 
 #: The largest file accepted, in bytes.
 MAX_BYTES = 10 * 1024 * 1024
+#: The most rows and columns read from a sheet (a small file can still unpack to a huge sheet).
+MAX_ROWS = 50_000
+MAX_COLUMNS = 100
 PLACES = Decimal("0.0001")
 
 MEASURES = "Measures"
@@ -209,7 +212,14 @@ def _read_csv(data: bytes) -> list[list[Cell]]:
     if "\x00" in text:
         raise WorkbookError("This file is not a CSV file (it holds binary data).")
     try:
-        return [[Cell(value) for value in line] for line in csv.reader(io.StringIO(text))]
+        rows = []
+        for line in csv.reader(io.StringIO(text)):
+            if len(rows) > MAX_ROWS:
+                raise WorkbookError(
+                    f"The file has more than {MAX_ROWS:,} rows: import it in parts."
+                )
+            rows.append([Cell(value) for value in line[:MAX_COLUMNS]])
+        return rows
     except csv.Error as error:
         raise WorkbookError(f"This CSV file cannot be read: {error}.") from None
 
@@ -225,7 +235,12 @@ def _read_xlsx(data: bytes) -> dict[str, list[list[Cell]]]:
         sheets: dict[str, list[list[Cell]]] = {}
         for worksheet in book.worksheets:
             rows = []
-            for cells in worksheet.iter_rows():
+            for cells in worksheet.iter_rows(max_col=MAX_COLUMNS):
+                if len(rows) > MAX_ROWS:
+                    raise WorkbookError(
+                        f"The sheet {worksheet.title} has more than {MAX_ROWS:,} rows: "
+                        "import it in parts."
+                    )
                 rows.append(
                     [
                         Cell(

@@ -250,3 +250,24 @@ def test_command_prints_counts_and_fails_on_errors(council, admin, officer, tmp_
         call_command("import_workbook", str(bad), council="medway")
     assert raised.value.returncode == 1
     assert 'Values row 2, Actual: "abc" is not a number' in capsys.readouterr().err
+
+
+def test_monthly_values_take_their_quarter_from_the_month(council, admin):
+    make_kpi(council, code="M1", unit=Unit.COUNT, frequency=Frequency.MONTHLY)
+    rows = [["Code", "Year", "Month", "Actual"], ["M1", "2020/21", "November", "12"]]
+    result = run(council, admin, {"Values": rows})
+    assert result.ok, result.errors
+    value = KpiValue.objects.get()
+    assert (value.quarter, value.month, value.actual) == (3, 11, 12)
+    assert run(council, admin, {"Values": rows}).tallies["Values"].unchanged == 1
+
+
+def test_the_same_row_twice_is_an_error(council, admin):
+    make_kpi(council, code="CS2")
+    rows = [["Code", "Year", "Quarter", "Actual"], ["CS2", "2020/21", "Q3", "1"]] + [
+        ["cs2", "2020/21", "q3", "2"]
+    ]
+    result = run(council, admin, {"Values": rows})
+    assert [str(e) for e in result.errors] == [
+        "Values row 3: CS2's value for this period is also in row 2"
+    ]
