@@ -120,6 +120,7 @@ class Sheet:
     columns: list[str]  # the known columns present, as this module spells them
     rows: list[Row]
     unknown: list[tuple[int, str]] = field(default_factory=list)  # (column number, header)
+    repeated: list[tuple[int, str]] = field(default_factory=list)  # a known column again
 
 
 @dataclass(frozen=True)
@@ -261,13 +262,15 @@ def to_sheet(name: str, rows: list[list[Cell]]) -> Sheet:
     known = {_header_key(column): column for column in COLUMNS[name]}
     header = rows[0] if rows else []
     positions: dict[int, str] = {}
-    unknown = []
+    unknown, repeated = [], []
     for index, cell in enumerate(header):
         key = _header_key(cell.value)
         if not key:
             continue
         if key in known and known[key] not in positions.values():
             positions[index] = known[key]
+        elif key in known:
+            repeated.append((index + 1, known[key]))
         else:
             unknown.append((index + 1, cell.text))
     parsed = []
@@ -282,7 +285,7 @@ def to_sheet(name: str, rows: list[list[Cell]]) -> Sheet:
         )
         for column in positions.values():
             parsed[-1].cells.setdefault(column, Cell(None))
-    return Sheet(name, list(positions.values()), parsed, unknown)
+    return Sheet(name, list(positions.values()), parsed, unknown, repeated)
 
 
 # Reading cells -------------------------------------------------------------------------------
@@ -437,10 +440,14 @@ class _Importer:
                 f"unknown column (column {number}); the columns are: "
                 + ", ".join(COLUMNS[sheet.name]),
             )
+        for number, column in sheet.repeated:
+            self.error(
+                sheet.name, 1, column, f"this column is there twice (again in column {number})"
+            )
         missing = [c for c in REQUIRED[sheet.name] if c not in sheet.columns]
         for column in missing:
             self.error(sheet.name, 1, column, "this column is missing")
-        return not missing
+        return not missing and not sheet.repeated
 
     def save(self, obj) -> None:
         if obj.pk is not None:

@@ -271,3 +271,11 @@ def test_the_same_row_twice_is_an_error(council, admin):
     assert [str(e) for e in result.errors] == [
         "Values row 3: CS2's value for this period is also in row 2"
     ]
+
+
+def test_a_column_twice_is_an_error(council, admin):
+    rows = [["Code", "Measure", "code"], ["X1", "Thing", "X2"]]
+    result = run(council, admin, {"Measures": rows})
+    assert [str(e) for e in result.errors] == [
+        "Measures row 1, Code: this column is there twice (again in column 3)"
+    ]
