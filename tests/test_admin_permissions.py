@@ -53,6 +53,9 @@ SCOPED: dict[str, tuple[tuple[object, object], ...]] = {
     # History detail is read-only: reverting is not offered, its POST is refused.
     "simple_history": ((MISSING, MISSING), (200, 405), (MISSING, MISSING), (200, 405)),
     "object": ((TO_CHANGE,) * 2,) * 4,  # <id>/ redirects to <id>/change/
+    # Importing a workbook (KPIs): no object; the council is picked from those administered,
+    # so a POST re-shows the form (the matrix posts no file) and writes nothing.
+    "import": ((403, 403), (200, 200), (200, 200), (200, 200)),
 }
 # Only superusers create and delete councils.
 SCOPED_OVERRIDES = {
