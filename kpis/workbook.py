@@ -148,6 +148,17 @@ class SheetTally:
     def __str__(self) -> str:
         return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
 
+    def count(self, row: Any, before: dict, after: dict) -> bool:
+        """Count ``row`` as created, updated or unchanged; True when it is to be saved."""
+        if row.pk is None:
+            self.created += 1
+        elif after == before:
+            self.unchanged += 1
+            return False
+        else:
+            self.updated += 1
+        return True
+
 
 @dataclass
 class ImportResult:
@@ -492,13 +503,8 @@ class _Importer:
                 self.failed_codes.add(key)
                 continue
             after = {name: getattr(kpi, name) for name in self._measure_fields()}
-            if kpi.pk is None:
-                tally.created += 1
-            elif after == before:
-                tally.unchanged += 1
+            if not tally.count(kpi, before, after):
                 continue
-            else:
-                tally.updated += 1
             self.save(kpi)
             self.kpis[key] = kpi
 
@@ -693,13 +699,8 @@ class _Importer:
                 self.validation_errors(VALUES, row, error, VALUE_COLUMNS)
                 continue
             after = {name: getattr(value, name) for name in fields}
-            if value.pk is None:
-                tally.created += 1
-            elif after == before:
-                tally.unchanged += 1
+            if not tally.count(value, before, after):
                 continue
-            else:
-                tally.updated += 1
             value.entered_by = self.user
             self.save(value)
 

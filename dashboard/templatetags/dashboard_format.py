@@ -39,9 +39,11 @@ def scheme_of(context) -> Scheme:
 
 
 @register.simple_tag(takes_context=True)
-def rag_tag(context, status: Rag | str) -> SafeString:
+def rag_tag(context, status: Rag | str | None) -> SafeString:
     """A status as the council's scheme draws it: a coloured badge that always carries its
-    word ("Red", "On track") and the scheme's symbol."""
+    word ("Red", "On track") and the scheme's symbol; "–" for no status at all."""
+    if status is None:
+        return format_html('<span class="govuk-hint">–</span>')
     return state_tag(scheme_of(context).state(status))
 
 
@@ -69,17 +71,23 @@ def trend_tag(result) -> SafeString:
 
 
 @register.simple_tag
-def action_status_tag(status) -> SafeString:
-    """An action's status as a coloured badge with its label ("Off track"); given an action
-    whose council reports stage and RAG apart, a badge for each."""
+def action_status_tag(action_or_status, stage_and_rag: bool | None = None) -> SafeString:
+    """An action's (or update's) status as a coloured badge with its label ("Off track");
+    where its council reports stage and RAG apart, a badge for each.
+
+    ``stage_and_rag`` defaults to the action's council's setting (an action given).
+    """
     from actions.models import Action, ActionStatus
     from actions.tables import state_tags
 
-    if isinstance(status, Action):
-        return state_tags(status, status.reports_stage_and_rag)
-
-    action_status = ActionStatus(status)
-    return colour_tag(action_status.label, action_status.colour)
+    if stage_and_rag is None:
+        stage_and_rag = (
+            isinstance(action_or_status, Action) and action_or_status.reports_stage_and_rag
+        )
+    if stage_and_rag and hasattr(action_or_status, "stage"):
+        return state_tags(action_or_status, stage_and_rag=True)
+    status = ActionStatus(getattr(action_or_status, "status", action_or_status))
+    return colour_tag(status.label, status.colour)
 
 
 @register.simple_tag(takes_context=True)

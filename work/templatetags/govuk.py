@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms, template
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from actions.models import Action, ActionStatus
-from actions.tables import state_tags
-from core.formatting import colour_tag, state_tag
-from core.rag import Rag, medway
+from dashboard.templatetags import dashboard_format
 
 register = template.Library()
 
@@ -42,27 +36,6 @@ def govuk_widget(bound_field: forms.BoundField, extra: str = "") -> SafeString:
     return bound_field.as_widget(attrs=attrs)
 
 
-@register.simple_tag(takes_context=True)
-def rag_tag(context, rag: Rag | str | None) -> SafeString:
-    """A RAG status as the council's scheme (``rag_scheme`` in the context) draws it: a
-    coloured tag that always carries its word (never colour alone)."""
-    if rag is None:
-        return format_html('<span class="govuk-hint">–</span>')
-    return state_tag((context.get("rag_scheme") or medway()).state(rag))
-
-
-@register.simple_tag
-def status_tag(action_or_status: Any, stage_and_rag: bool | None = None) -> SafeString:
-    """An action's (or update's) status as a tag with its label, coloured as councils
-    report it; where its council reports stage and RAG apart, a tag for each.
-
-    ``stage_and_rag`` defaults to the action's council's setting (an action given).
-    """
-    if stage_and_rag is None:
-        stage_and_rag = (
-            isinstance(action_or_status, Action) and action_or_status.reports_stage_and_rag
-        )
-    if stage_and_rag and hasattr(action_or_status, "stage"):
-        return state_tags(action_or_status, stage_and_rag=True)
-    status = ActionStatus(getattr(action_or_status, "status", action_or_status))
-    return colour_tag(status.label, status.colour)
+# The officer's pages draw statuses exactly as the dashboard does: one implementation each.
+register.simple_tag(takes_context=True, name="rag_tag")(dashboard_format.rag_tag)
+register.simple_tag(name="status_tag")(dashboard_format.action_status_tag)
