@@ -19,6 +19,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from core.formatting import format_measure
 from core.periods import Quarter
 from core.rag import Rag
 from core.units import strip_unit_symbol, unit_error
@@ -275,10 +276,14 @@ class CellConflict:
 
     @property
     def message(self) -> str:
+        return self.describe("while you were editing", "check it and save again")
+
+    def describe(self, since: str, what_next: str) -> str:
+        """The conflict in words: who saved what ``since`` ("while you were editing")."""
         if self.value is None:
             return (
-                "Someone removed this value while you were editing. Your value was not saved; "
-                "check it and save again to enter it."
+                f"Someone removed this value {since}. Your value was not saved; "
+                f"{what_next} to enter it."
             )
         who = self.value.entered_by
         name = (who.get_full_name() or who.get_username()) if who else "Someone"
@@ -290,8 +295,8 @@ class CellConflict:
         words = Truncator(self.value.commentary).chars(120)
         said = f" with the commentary “{words}”" if words else ""
         return (
-            f"{name} saved {now} here{said} while you were editing. Your value was not saved; "
-            "check it and save again to replace theirs."
+            f"{name} saved {now} here{said} {since}. Your value was not saved; "
+            f"{what_next} to replace theirs."
         )
 
 
@@ -319,21 +324,24 @@ class ReturnChange:
     @property
     def old_text(self) -> str:
         """The stored value as a reader sees it ("" for none)."""
-        return _value_text(self.current.actual, self.current.not_published) if self.current else ""
+        if self.current is None:
+            return ""
+        return _value_text(self.current.actual, self.current.not_published, self.kpi.unit)
 
     @property
     def new_text(self) -> str:
-        return _value_text(self.actual, self.reason)
+        """The new value as a reader sees it ("68.4%", "Suppressed"; "" for none)."""
+        return _value_text(self.actual, self.reason, self.kpi.unit)
 
     @property
     def old_commentary(self) -> str:
         return self.current.commentary if self.current is not None else ""
 
 
-def _value_text(actual: Decimal | None, reason: str) -> str:
+def _value_text(actual: Decimal | None, reason: str, unit: str) -> str:
     if reason:
         return str(NotPublished(reason).label)
-    return format_number(actual)
+    return format_measure(actual, unit, empty="")
 
 
 @dataclass
