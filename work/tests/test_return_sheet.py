@@ -156,9 +156,11 @@ def test_an_upload_is_previewed_then_saved_at_once_as_the_officer(client, medway
     assert preview.status_code == 200
     words = text(preview)
     assert (
-        "Row: 2 CS1 Complaints in time Now: No value New: 68.4% Commentary: Two late replies"
+        "CS1 Complaints in time Sheet row: 2 Now: No value New: 68.4% Commentary: Two late replies"
     ) in words
-    assert "Row: 3 DAYS Days to pay Now: 11 days New: Suppressed Commentary: Unchanged" in words
+    assert (
+        "DAYS Days to pay Sheet row: 3 Now: 11 days New: Suppressed Commentary: Unchanged" in words
+    )
     assert not KpiValue.objects.filter(kpi=medway["rate"], quarter=3).exists()
 
     confirm(client, preview)
