@@ -498,12 +498,14 @@ def _return_of(
 
 
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def kpi_return_sheet(request: HttpRequest, council: str, year: str, quarter: str) -> HttpResponse:
     """The return as a spreadsheet: the user's measures, pre-filled, to fill in offline."""
     council_obj, period, rows = _return_of(request, council, year, quarter)
+    if request.method == "POST":  # read-only, but only once we know the user may see it
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     if not rows:
-        raise Http404("There are no measures for you to enter here.")
+        raise PermissionDenied("There are no measures of this council for you to enter.")
     response = HttpResponse(
         return_sheet.build_sheet(rows, period), content_type=return_sheet.CONTENT_TYPE
     )

@@ -261,7 +261,7 @@ def test_rows_of_other_measures_and_councils_are_refused(client, medway):
     assert client.post("/swale/2020-21/q3/return/upload/").status_code == 404
     make_user("officer2", other, Role.OFFICER)
     client.force_login(make_user("cabinet", medway["council"], Role.CABINET))
-    assert client.get(SHEET_URL).status_code == 404
+    assert client.get(SHEET_URL).status_code == 403
     assert upload(client, book).status_code == 403
 
 
