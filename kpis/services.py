@@ -16,8 +16,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.text import Truncator
 
+from core.formatting import format_measure
 from core.periods import Quarter
 from core.rag import Rag
 from core.units import strip_unit_symbol, unit_error
@@ -161,10 +163,14 @@ def return_rows(user: Any, council: Council, quarter: Quarter) -> list[ReturnRow
 def _rows_for(kpis: list[KPI], quarter: Quarter) -> list[ReturnRow]:
     previous = quarter.previous()
     year, number = quarter.year.start_year, quarter.number
-    values = KpiValue.objects.filter(kpi__in=kpis, month=0).filter(
-        Q(financial_year=year, quarter=number)
-        | Q(financial_year=previous.year.start_year, quarter=previous.number)
-    ).select_related("entered_by")
+    values = (
+        KpiValue.objects.filter(kpi__in=kpis, month=0)
+        .filter(
+            Q(financial_year=year, quarter=number)
+            | Q(financial_year=previous.year.start_year, quarter=previous.number)
+        )
+        .select_related("entered_by")
+    )
     by_pk = {kpi.pk: kpi for kpi in kpis}
     current: dict[int, KpiValue] = {}
     before: dict[int, KpiValue] = {}
@@ -270,10 +276,14 @@ class CellConflict:
 
     @property
     def message(self) -> str:
+        return self.describe("while you were editing", "check it and save again")
+
+    def describe(self, since: str, what_next: str) -> str:
+        """The conflict in words: who saved what ``since`` ("while you were editing")."""
         if self.value is None:
             return (
-                "Someone removed this value while you were editing. Your value was not saved; "
-                "check it and save again to enter it."
+                f"Someone removed this value {since}. Your value was not saved; "
+                f"{what_next} to enter it."
             )
         who = self.value.entered_by
         name = (who.get_full_name() or who.get_username()) if who else "Someone"
@@ -285,8 +295,8 @@ class CellConflict:
         words = Truncator(self.value.commentary).chars(120)
         said = f" with the commentary “{words}”" if words else ""
         return (
-            f"{name} saved {now} here{said} while you were editing. Your value was not saved; "
-            "check it and save again to replace theirs."
+            f"{name} saved {now} here{said} {since}. Your value was not saved; "
+            f"{what_next} to replace theirs."
         )
 
 
@@ -300,113 +310,225 @@ class ReturnConflict(Exception):
         return f"{len(self.conflicts)} value(s) were changed by someone else meanwhile"
 
 
-def submit_return(
-    user: Any, council: Council, quarter: Quarter, entries: Iterable[ReturnEntry]
-) -> list[KpiValue]:
-    """Save a quarterly return: all cells or none.
+@dataclass
+class ReturnChange:
+    """A cell a return will write: the measure, its value as stored now and what replaces it."""
 
-    Only cells the officer typed into (``ReturnEntry.changed``) are checked and written.
-    Raises ``PermissionDenied`` if an entry is for a measure the user may not enter,
-    ``ReturnInvalid`` if any cell is not a value its unit can take (nothing is saved) and
-    ``ReturnConflict`` if any cell was changed or removed by someone else since
-    ``entry.version`` (nothing is saved). Returns the values written.
+    kpi: KPI
+    current: KpiValue | None  # None: a first value for the period
+    version: int | None  # the version the officer's page (or sheet) was loaded with
+    actual: Decimal | None
+    commentary: str
+    reason: str
+
+    @property
+    def old_text(self) -> str:
+        """The stored value as a reader sees it ("" for none)."""
+        if self.current is None:
+            return ""
+        return _value_text(self.current.actual, self.current.not_published, self.kpi.unit)
+
+    @property
+    def new_text(self) -> str:
+        """The new value as a reader sees it ("68.4%", "Suppressed"; "" for none)."""
+        return _value_text(self.actual, self.reason, self.kpi.unit)
+
+    @property
+    def old_commentary(self) -> str:
+        return self.current.commentary if self.current is not None else ""
+
+
+def _value_text(actual: Decimal | None, reason: str, unit: str) -> str:
+    if reason:
+        return str(NotPublished(reason).label)
+    return format_measure(actual, unit, empty="")
+
+
+@dataclass
+class ReturnReview:
+    """What a return would do, without writing: its changes, invalid cells and conflicts."""
+
+    changes: list[ReturnChange]
+    errors: dict[int, str]
+    conflicts: dict[int, CellConflict]
+
+
+#: A cell as parsed: its figure (None for none) and why there is none ("" for a figure).
+Parsed = tuple[Decimal | None, str]
+
+
+def _checked(
+    user: Any, council: Council, entries: Iterable[ReturnEntry]
+) -> tuple[dict[int, KPI], list[ReturnEntry], dict[int, Parsed], dict[int, str]]:
+    """The measures, the typed-into entries, their parsed cells and the invalid ones.
+
+    Raises ``PermissionDenied`` if an entry is for a measure the user may not enter.
     """
     entries = list(entries)
     kpis = {kpi.pk: kpi for kpi in returnable_kpis(user, council)}
     if any(entry.kpi_id not in kpis for entry in entries):
         raise PermissionDenied("You cannot enter values for one of these measures.")
     entries = [entry for entry in entries if entry.changed]
-    rows = {row.kpi.pk: row for row in _rows_for(list(kpis.values()), quarter)}
-
     errors: dict[int, str] = {}
-    parsed: dict[int, Decimal | None] = {}
-    reasons: dict[int, str] = {}
+    parsed: dict[int, Parsed] = {}
     for entry in entries:
         kpi = kpis[entry.kpi_id]
         try:
-            parsed[entry.kpi_id] = parse_number(entry.actual, kpi.unit, kpi.percent_unbounded)
-            reasons[entry.kpi_id] = parse_reason(entry.reason)
+            actual = parse_number(entry.actual, kpi.unit, kpi.percent_unbounded)
+            reason = parse_reason(entry.reason)
         except ValueError as error:
             errors[entry.kpi_id] = str(error)
+            continue
+        if problem := reason_error(actual, reason):
+            errors[entry.kpi_id] = problem
         else:
-            if problem := reason_error(parsed[entry.kpi_id], reasons[entry.kpi_id]):
-                errors[entry.kpi_id] = problem
+            parsed[entry.kpi_id] = (actual, reason)
+    return kpis, entries, parsed, errors
+
+
+def _plan(
+    kpis: dict[int, KPI],
+    entries: list[ReturnEntry],
+    parsed: dict[int, Parsed],
+    current: dict[int, KpiValue],
+) -> tuple[list[ReturnChange], dict[int, CellConflict]]:
+    """The cells to write, and those changed or removed by someone else meanwhile.
+
+    The target is never written: a carried-forward target is only shown, and a target an
+    administrator set (or blanked) for the period stays as they left it.
+    """
+    changes: list[ReturnChange] = []
+    conflicts: dict[int, CellConflict] = {}
+    for entry in entries:
+        kpi, value = kpis[entry.kpi_id], current.get(entry.kpi_id)
+        actual, reason = parsed[entry.kpi_id]
+        commentary = clean_text(entry.commentary)
+        if value is None and actual is None and not commentary and not reason:
+            continue  # an empty cell stays empty (or was removed meanwhile: the same)
+        if (
+            value is not None
+            and value.actual == actual
+            and clean_text(value.commentary) == commentary
+            and value.not_published == reason
+        ):
+            continue  # already as the officer wants it, whoever saved it
+        if (value is None) != (entry.version is None) or (
+            value is not None and value.version != entry.version
+        ):
+            # Entered, changed or removed by someone else since the page was loaded (or a
+            # version that never was): theirs stands until the officer has seen it.
+            conflicts[kpi.pk] = CellConflict(kpi, value)
+            continue
+        changes.append(ReturnChange(kpi, value, entry.version, actual, commentary, reason))
+    return changes, conflicts
+
+
+def _period_values(kpis: Iterable[int], quarter: Quarter) -> Any:
+    return KpiValue.objects.filter(
+        kpi__in=list(kpis),
+        financial_year=quarter.year.start_year,
+        quarter=quarter.number,
+        month=0,
+    )
+
+
+def review_return(
+    user: Any, council: Council, quarter: Quarter, entries: Iterable[ReturnEntry]
+) -> ReturnReview:
+    """What ``submit_return`` would write for these entries, checked the same way; no writes.
+
+    Raises ``PermissionDenied`` like ``submit_return``.
+    """
+    kpis, entries, parsed, errors = _checked(user, council, entries)
+    current = {
+        value.kpi_id: value
+        for value in _period_values(parsed, quarter).select_related("entered_by")
+    }
+    changes, conflicts = _plan(kpis, [e for e in entries if e.kpi_id in parsed], parsed, current)
+    return ReturnReview(changes, errors, conflicts)
+
+
+def submit_return(
+    user: Any, council: Council, quarter: Quarter, entries: Iterable[ReturnEntry]
+) -> list[KpiValue]:
+    """Save a quarterly return: all cells or none, in a fixed number of queries.
+
+    Only cells the officer typed into (``ReturnEntry.changed``) are checked and written.
+    Raises ``PermissionDenied`` if an entry is for a measure the user may not enter,
+    ``ReturnInvalid`` if any cell is not a value its unit can take (nothing is saved) and
+    ``ReturnConflict`` if any cell was changed or removed by someone else since
+    ``entry.version`` (nothing is saved). Returns the values written, each with its version
+    moved on and a history record naming ``user``.
+    """
+    kpis, entries, parsed, errors = _checked(user, council, entries)
     if errors:
         raise ReturnInvalid(errors)
-
-    saved: list[KpiValue] = []
-    conflicts: dict[int, CellConflict] = {}
+    if not entries:
+        return []
     with transaction.atomic():
-        for entry in entries:
-            row = rows[entry.kpi_id]
-            actual, commentary = parsed[entry.kpi_id], clean_text(entry.commentary)
-            value = _save_cell(
-                user, quarter, row, entry, actual, commentary, conflicts, reasons[entry.kpi_id]
-            )
-            if value is not None:
-                saved.append(value)
+        # Locked until the return is written, so no one can save these cells in between.
+        current = {
+            value.kpi_id: value
+            for value in _period_values(parsed, quarter).order_by("pk").select_for_update()
+        }
+        changes, conflicts = _plan(kpis, entries, parsed, current)
         if conflicts:
-            raise ReturnConflict(conflicts)  # rolls back every cell of this return
-    return saved
+            raise ReturnConflict(_as_now(conflicts, quarter))
+        return _write(user, quarter, changes)
 
 
-def _save_cell(
-    user: Any,
-    quarter: Quarter,
-    row: ReturnRow,
-    entry: ReturnEntry,
-    actual: Decimal | None,
-    commentary: str,
-    conflicts: dict[int, CellConflict],
-    reason: str = "",
-) -> KpiValue | None:
-    """Write one cell the officer typed into, or record why it conflicts.
+def _as_now(conflicts: dict[int, CellConflict], quarter: Quarter) -> dict[int, CellConflict]:
+    """The conflicts with the cells as stored now, and who saved them (one query)."""
+    now = {
+        value.kpi_id: value
+        for value in _period_values(conflicts, quarter).select_related("entered_by")
+    }
+    return {pk: CellConflict(conflict.kpi, now.get(pk)) for pk, conflict in conflicts.items()}
 
-    The target is never written here: a carried-forward target is only shown, and a target
-    an administrator set (or blanked) for the period stays as they left it.
-    """
-    kpi, current = row.kpi, row.value
-    period = {"kpi": kpi, "financial_year": quarter.year.start_year, "quarter": quarter.number}
-    if current is None and actual is None and not commentary and not reason:
-        return None  # an empty cell stays empty (or was removed meanwhile: the same)
-    if (
-        current is not None
-        and current.actual == actual
-        and clean_text(current.commentary) == commentary
-        and current.not_published == reason
-    ):
-        return None  # already as the officer wants it, whoever saved it
-    if current is None and entry.version is None:
-        value = KpiValue(**period, month=0, actual=actual, not_published=reason)
-        value.commentary, value.entered_by, value._history_user = commentary, user, user
+
+def _write(user: Any, quarter: Quarter, changes: list[ReturnChange]) -> list[KpiValue]:
+    """Write the cells: one UPDATE, one INSERT and their history rows, however many."""
+    now = timezone.now()
+    updated: list[KpiValue] = []
+    created: list[KpiValue] = []
+    written: list[KpiValue] = []
+    for change in changes:
+        value = change.current
+        if value is None:
+            value = KpiValue(
+                kpi=change.kpi,
+                financial_year=quarter.year.start_year,
+                quarter=quarter.number,
+                month=0,
+            )
+            created.append(value)
+        else:
+            value.version += 1
+            updated.append(value)
+        value.actual, value.commentary = change.actual, change.commentary
+        value.not_published, value.entered_by, value.entered_at = change.reason, user, now
+        value._history_user = user
+        written.append(value)
+    if updated:
+        KpiValue.objects.bulk_update(
+            updated,
+            ["actual", "commentary", "not_published", "entered_by", "entered_at", "version"],
+        )
+    if created:
         try:
-            with transaction.atomic():  # a savepoint, so the return can go on to list all
-                value.save()
+            with transaction.atomic():  # a savepoint, so the conflicts can be listed
+                KpiValue.objects.bulk_create(created)
         except IntegrityError:
-            # Someone else entered this cell between our read and our insert.
-            conflicts[kpi.pk] = CellConflict(kpi, _current(period))
-            return None
-        return value
-    if current is None or current.version != entry.version:
-        # Entered, changed or removed by someone else since the page was loaded (or a
-        # version that never was): theirs stands until the officer has seen it.
-        conflicts[kpi.pk] = CellConflict(kpi, current)
-        return None
-    claimed = KpiValue.objects.filter(pk=current.pk, version=entry.version).update(
-        version=F("version") + 1
-    )
-    if not claimed:
-        conflicts[kpi.pk] = CellConflict(kpi, _current(period))
-        return None
-    current.refresh_from_db()
-    current.actual, current.commentary, current.entered_by = actual, commentary, user
-    current.not_published = reason
-    current._history_user = user
-    current.save(
-        update_fields=["actual", "commentary", "not_published", "entered_by", "entered_at"]
-    )
-    return current
-
-
-def _current(period: dict[str, Any]) -> KpiValue | None:
-    return KpiValue.objects.select_related("entered_by").filter(**period, month=0).first()
+            # Someone else entered one of these cells since they were read.
+            now_stored = _as_now({v.kpi_id: CellConflict(v.kpi, None) for v in created}, quarter)
+            raise ReturnConflict(
+                {pk: c for pk, c in now_stored.items() if c.value is not None}
+            ) from None
+        if any(value.pk is None for value in created):  # a database that returns no ids
+            ids = {v.kpi_id: v.pk for v in _period_values((v.kpi_id for v in created), quarter)}
+            for value in created:
+                value.pk = ids[value.kpi_id]
+    history = KpiValue.history
+    history.bulk_history_create(created, default_user=user, default_date=now)
+    history.bulk_history_create(updated, update=True, default_user=user, default_date=now)
+    return written

@@ -84,6 +84,10 @@ PUBLIC_FORM = _kind((200, "ok"), (200, "ok"), 200, "ok", "ok")
 PUBLIC_PAGE = _kind((200, 405), (200, 405), 200, 405, 405)
 LOGOUT = _kind((405, "login"), (405, "login"), 405, "login", "login")  # POST signs out
 FAVICON = _kind((302, 405), (302, 405), 302, 405, 405)  # a redirect to the static file
+# The quarterly return as a spreadsheet: those who enter values download it, no one else.
+RETURN_SHEET = Kind({**COUNCIL_READ.expected, "cabinet": (403, 405)})
+# Its upload: a GET leads back to the return page; cabinet members cannot upload.
+RETURN_UPLOAD = _kind(("login", "login"), (404, 404), {302}, 403, "ok")
 
 EXPECTATIONS: dict[str, Kind] = {
     "login": PUBLIC_FORM,
@@ -110,6 +114,8 @@ EXPECTATIONS: dict[str, Kind] = {
     "kpi-value-history": COUNCIL_READ,
     "action-detail": COUNCIL_WRITE,
     "kpi-return": COUNCIL_WRITE,
+    "kpi-return-sheet": RETURN_SHEET,
+    "kpi-return-upload": RETURN_UPLOAD,
 }
 
 

@@ -13,5 +13,15 @@ urlpatterns = [
         views.kpi_return,
         name="kpi-return",
     ),
+    path(
+        "<slug:council>/<str:year>/<str:quarter>/return/spreadsheet/",
+        views.kpi_return_sheet,
+        name="kpi-return-sheet",
+    ),
+    path(
+        "<slug:council>/<str:year>/<str:quarter>/return/upload/",
+        views.kpi_return_upload,
+        name="kpi-return-upload",
+    ),
     path("kpi-values/<int:pk>/history/", views.kpi_value_history, name="kpi-value-history"),
 ]

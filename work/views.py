@@ -27,6 +27,7 @@ from core.periods import FinancialYear, Quarter, last_ended_quarter
 from core.rag import Rag
 from core.units import Unit
 from dashboard.views import dashboard_url, latest_quarter
+from kpis import return_sheet
 from kpis.models import KPI, Frequency, KpiValue, NotPublished
 from kpis.schemes import rag_scheme
 from kpis.services import (
@@ -36,6 +37,7 @@ from kpis.services import (
     ReturnInvalid,
     ReturnRow,
     return_rows,
+    review_return,
     submit_return,
 )
 from plans.audit import audit_trail
@@ -414,12 +416,7 @@ def _cells_after_refusal(
 @require_http_methods(["GET", "HEAD", "POST"])
 def kpi_return(request: HttpRequest, council: str, year: str, quarter: str) -> HttpResponse:
     """One council's quarterly return: every measure the user may enter, saved all at once."""
-    try:
-        period = Quarter.from_slug(year, quarter)
-    except ValueError:
-        raise Http404("No such quarter.") from None
-    council_obj = get_object_or_404(Council.objects.visible_to(request.user), slug=council)
-    rows = return_rows(request.user, council_obj, period)
+    council_obj, period, rows = _return_of(request, council, year, quarter)
     cells = [ReturnCell.stored(row) for row in rows]
     status = 200
     if request.method == "POST":
@@ -474,8 +471,87 @@ def kpi_return(request: HttpRequest, council: str, year: str, quarter: str) -> H
             "problems": problems,
             "previous_url": _return_url(council_obj, period.previous()),
             "next_url": _return_url(council_obj, period.next()),
+            **_sheet_urls(council_obj, period),
         },
         status=status,
+    )
+
+
+def _sheet_urls(council: Council, quarter: Quarter) -> dict[str, str]:
+    kwargs = {"council": council.slug, **quarter.url_kwargs}
+    return {
+        "sheet_url": reverse("kpi-return-sheet", kwargs=kwargs),
+        "upload_url": reverse("kpi-return-upload", kwargs=kwargs),
+    }
+
+
+def _return_of(
+    request: HttpRequest, council: str, year: str, quarter: str
+) -> tuple[Council, Quarter, list[ReturnRow]]:
+    """The council (404 outside the user's), the quarter and the user's rows of its return."""
+    try:
+        period = Quarter.from_slug(year, quarter)
+    except ValueError:
+        raise Http404("No such quarter.") from None
+    council_obj = get_object_or_404(Council.objects.visible_to(request.user), slug=council)
+    return council_obj, period, return_rows(request.user, council_obj, period)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def kpi_return_sheet(request: HttpRequest, council: str, year: str, quarter: str) -> HttpResponse:
+    """The return as a spreadsheet: the user's measures, pre-filled, to fill in offline."""
+    council_obj, period, rows = _return_of(request, council, year, quarter)
+    if request.method == "POST":  # read-only, but only once we know the user may see it
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    if not rows:
+        raise PermissionDenied("There are no measures of this council for you to enter.")
+    response = HttpResponse(
+        return_sheet.build_sheet(rows, period), content_type=return_sheet.CONTENT_TYPE
+    )
+    name = return_sheet.filename(council_obj.slug, period)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def kpi_return_upload(request: HttpRequest, council: str, year: str, quarter: str) -> HttpResponse:
+    """An uploaded return spreadsheet, previewed: what would change, or why it cannot be.
+
+    Nothing is saved here. With no problems, the preview's button posts the changes to the
+    return itself, which checks them again and saves them all at once.
+    """
+    council_obj, period, rows = _return_of(request, council, year, quarter)
+    if request.method != "POST":
+        return redirect(_return_url(council_obj, period))
+    if not rows:
+        raise PermissionDenied("You cannot enter values for this council.")
+    upload = request.FILES.get("spreadsheet")
+    error, preview = "", None
+    if upload is None:
+        error = "Choose the filled-in spreadsheet to upload"
+    elif upload.size is not None and upload.size > return_sheet.MAX_BYTES:
+        error = "The file is larger than 2 MB. Upload the spreadsheet downloaded from this page."
+    else:
+        try:
+            sheet = return_sheet.read_sheet(upload.read(), rows, period)
+        except return_sheet.SheetError as problem:
+            error = str(problem)
+        else:
+            review = review_return(request.user, council_obj, period, sheet.entries)
+            preview = return_sheet.preview(sheet, review)
+    return render(
+        request,
+        "work/kpi_return_upload.html",
+        {
+            "council": council_obj,
+            "quarter": period,
+            "upload_error": error,
+            "preview": preview,
+            "return_url": _return_url(council_obj, period),
+            **_sheet_urls(council_obj, period),
+        },
     )
 
 
