@@ -128,6 +128,8 @@ class CouncilListView(CouncilMixin, TemplateView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.today = self.get_today()
         self.filterset = self.get_filterset()
+        # A list shown as at a past date (e.g. a quarter's end) is judged at that date.
+        self.today = self.filterset.today
         rows = self.filterset.rows()
         table = self.get_table(rows)
         export_format = request.GET.get(self.export_param)

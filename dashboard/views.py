@@ -145,7 +145,7 @@ class DashboardView(CouncilMixin, TemplateView):
             risks=risks,
             risks_quarter_key=(quarter.year.start_year, quarter.number),
             savings=savings_report(self.council, as_of, quarter.year),
-            actions=attention_report(self.council, quarter, as_of),
+            actions=attention_report(self.council, quarter, today()),
             quarters=quarters,
             previous_url=dashboard_url(self.council, quarter.previous()),
             next_url=dashboard_url(self.council, quarter.next()),
