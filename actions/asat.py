@@ -25,6 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
+
 from actions.models import CLOSED_STATUSES, ActionStatus, ActionUpdate
 
 #: The annotations an as-at (or live) queryset carries, named after the fields they stand for.
