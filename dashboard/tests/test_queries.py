@@ -35,7 +35,9 @@ DASHBOARD_QUERY_LIST = [
     "the themes each risk pertains to",
     "savings targets covering the year",
     "actions off track or overdue",
-    "each action's latest update (prefetch)",
+    "each action's latest update as at the quarter's end",
+    "the quarter's overall summary",
+    "the themes' narratives for the quarter",
 ]
 COUNCIL_HOME_QUERIES = 5  # session, user, council, quarters with data, plans
 # session, user, council, the KPI, its values, its yearly targets, its change history, and the
