@@ -7,33 +7,27 @@ import datetime
 from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from actions.asat import not_overdue_at, overdue_at, with_state_as_at
 from actions.models import Action, ActionRag, ActionStage, ActionStatus
-from core.periods import FinancialYear, Quarter, is_plausible_date
-from plans.filters import ANY, CouncilFilterSet, search_filter, text_choices, year_choices
+from core.periods import FinancialYear, is_plausible_date
+from plans.filters import (
+    ANY,
+    CouncilFilterSet,
+    as_at_quarter_filter,
+    parse_quarter,
+    search_filter,
+    text_choices,
+    year_choices,
+)
 from plans.models import ActionStatusScheme
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 #: The choice of a stage or RAG filter for actions with none reported (stored empty).
 NOT_REPORTED = "not_reported"
 NOT_REPORTED_CHOICE = (NOT_REPORTED, "Not reported")
-
-
-def parse_quarter(value: Any) -> Quarter | None:
-    """The quarter named, or None where none is (or it is not a quarter)."""
-    try:
-        return Quarter.parse(str(value).strip()) if value else None
-    except ValueError:
-        return None
-
-
-def validate_quarter(value: str) -> None:
-    if value and parse_quarter(value) is None:
-        raise ValidationError("Enter a quarter like Q3 2020/21, or leave it empty for now.")
 
 
 class ActionFilterSet(CouncilFilterSet):
@@ -43,13 +37,7 @@ class ActionFilterSet(CouncilFilterSet):
     overdue by its state at the quarter's end (``as_at``); otherwise by its state now.
     """
 
-    quarter = django_filters.CharFilter(
-        label="As at the end of quarter",
-        method="filter_quarter",
-        max_length=20,
-        validators=[validate_quarter],
-        help_text="For example, Q3 2020/21. Empty: as things stand now.",
-    )
+    quarter = as_at_quarter_filter()
 
     plan = django_filters.ModelChoiceFilter(
         label="Plan", queryset=Action.objects.none(), empty_label=ANY

@@ -58,6 +58,11 @@ class RiskListView(CouncilListView):
     title = "Strategic risks"
     export_name = "risks"
 
+    def get_caption(self) -> str:
+        quarter = self.filterset.as_at_quarter
+        caption = super().get_caption()
+        return f"{caption}, as assessed up to {quarter}" if quarter else caption
+
 
 class SavingsListView(CouncilListView):
     model = SavingsTarget

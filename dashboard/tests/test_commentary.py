@@ -9,7 +9,7 @@ from django.urls import reverse
 from core.periods import Quarter
 from kpis.reports import red_without_commentary
 from plans.models import QuarterSummary, Role, ThemeNarrative
-from risks.models import RiskAssessment
+from risks.models import RiskAssessment, RiskRegisterEntry
 from tests.factories import (
     make_council,
     make_kpi,
@@ -137,3 +137,19 @@ def test_council_administrators_edit_their_own_councils_commentary(client, medwa
     )
     assert add.status_code == 200  # the form again, with an error
     assert not ThemeNarrative.objects.filter(text="Sneaky").exists()
+
+
+def test_risk_list_as_at_a_quarter_shows_the_score_assessed_by_then(client, medway):
+    risk = RiskRegisterEntry.objects.get(council=medway, reference="SR03B")
+    RiskAssessment.objects.create(risk=risk, financial_year=2021, quarter=1, score="DIV")
+    client.force_login(make_user(council=medway, role=Role.CABINET))
+    url = reverse("risk-list", kwargs={"council": "medway"})
+    then = client.get(url, {"quarter": "Q3 2020/21", "q": "Finances"}).content.decode()
+    assert "as assessed up to Q3 2020/21" in then
+    assert "<strong>AI</strong>" in then and "DIV" not in then
+    now = client.get(url, {"q": "Finances"}).content.decode()
+    assert "Q1 2021/22 DIV" in now
+    csv = client.get(url, {"quarter": "Q3 2020/21", "_export": "csv"}).content.decode()
+    assert "Q1 2021/22" not in csv and "Q3 2020/21 AI" in csv
+    # SR46 was assessed only in Q2: that is the latest assessment by Q3.
+    assert "Q2 2020/21 BII" in csv
