@@ -1,13 +1,27 @@
-"""Filters for the actions list: plan, theme, status, lead officer, overdue, year due, text."""
+"""Filters for the actions list: plan, theme, status, lead officer, overdue, year due, text,
+and the quarter whose end the list is shown as at (a past quarter: as its updates stood then)."""
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from actions.models import CLOSED_STATUSES, Action, ActionRag, ActionStage, ActionStatus
+from actions.asat import not_overdue_at, overdue_at, with_state_as_at
+from actions.models import Action, ActionRag, ActionStage, ActionStatus
 from core.periods import FinancialYear, is_plausible_date
-from plans.filters import ANY, CouncilFilterSet, search_filter, text_choices, year_choices
+from plans.filters import (
+    ANY,
+    CouncilFilterSet,
+    as_at_quarter_filter,
+    parse_quarter,
+    search_filter,
+    text_choices,
+    year_choices,
+)
 from plans.models import ActionStatusScheme
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -17,7 +31,13 @@ NOT_REPORTED_CHOICE = (NOT_REPORTED, "Not reported")
 
 
 class ActionFilterSet(CouncilFilterSet):
-    """One council's actions. "Overdue" is measured at the filter set's ``today``."""
+    """One council's actions. "Overdue" is measured at the filter set's ``today``.
+
+    With a quarter that is over (``quarter``), every action shows, is filtered and counted
+    overdue by its state at the quarter's end (``as_at``); otherwise by its state now.
+    """
+
+    quarter = as_at_quarter_filter()
 
     plan = django_filters.ModelChoiceFilter(
         label="Plan", queryset=Action.objects.none(), empty_label=ANY
@@ -26,18 +46,20 @@ class ActionFilterSet(CouncilFilterSet):
         label="Theme", queryset=Action.objects.none(), empty_label=ANY
     )
     status = django_filters.ChoiceFilter(
-        label="Status", choices=ActionStatus.choices, empty_label=ANY
+        label="Status", field_name="state_status", choices=ActionStatus.choices, empty_label=ANY
     )
     # The status's own "Not reported" is one of its choices; a stage or RAG not reported is
     # stored empty, so it is offered as a choice of its own.
     stage = django_filters.ChoiceFilter(
         label="Stage",
+        field_name="state_stage",
         choices=[*ActionStage.choices, NOT_REPORTED_CHOICE],
         method="filter_reported",
         empty_label=ANY,
     )
     rag = django_filters.ChoiceFilter(
         label="RAG",
+        field_name="state_rag",
         choices=[*ActionRag.choices, NOT_REPORTED_CHOICE],
         method="filter_reported",
         empty_label=ANY,
@@ -67,7 +89,28 @@ class ActionFilterSet(CouncilFilterSet):
             "overdue",
             "due_year",
             "q",
+            "quarter",
         ]
+
+    def __init__(
+        self,
+        data: Any = None,
+        queryset: QuerySet | None = None,
+        *,
+        today: datetime.date | None = None,
+        **kwargs: Any,
+    ) -> None:
+        today = today or timezone.localdate()
+        chosen = parse_quarter(data.get("quarter")) if data else None
+        #: The quarter shown as at its end (None: the actions as they stand now).
+        self.as_at_quarter = chosen if chosen is not None and chosen.end < today else None
+        self.as_at = self.as_at_quarter.end if self.as_at_quarter else None
+        if queryset is not None:
+            queryset = with_state_as_at(queryset, self.as_at)
+        super().__init__(data, queryset, today=self.as_at or today, **kwargs)
+
+    def filter_quarter(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset  # applied to the queryset itself (see __init__)
 
     def set_choices(self) -> None:
         self.filters["plan"].queryset = self.plans()
@@ -102,10 +145,9 @@ class ActionFilterSet(CouncilFilterSet):
         return queryset.filter(**{name: "" if value == NOT_REPORTED else value})
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        overdue = queryset.overdue(self.today)
         if value == "yes":
-            return overdue
-        return queryset.exclude(Q(due_date__lt=self.today) & ~Q(status__in=CLOSED_STATUSES))
+            return overdue_at(queryset, self.today)
+        return not_overdue_at(queryset, self.today)
 
     def filter_due_year(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         year = FinancialYear(int(value))

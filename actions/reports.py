@@ -1,13 +1,16 @@
-"""Actions a cabinet must hear about: off track, at risk or overdue (two queries)."""
+"""Actions a cabinet must hear about: off track, at risk or overdue (two queries).
+
+A past quarter's report shows them as they stood at its end (see actions.asat)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Q
 
-from actions.models import Action, ActionStatus, ActionUpdate
+from actions.asat import STATE_ANNOTATIONS, is_overdue_at, with_state_as_at
+from actions.models import CLOSED_STATUSES, Action, ActionStatus, ActionUpdate
 from core.periods import Quarter
 from plans.models import Council
 
@@ -44,6 +47,13 @@ class AttentionReport:
     at_risk: int = 0
     overdue: int = 0
     not_reported: int = 0
+    #: The quarter whose end the report is as at (None: the actions as they stand now).
+    as_at_quarter: Quarter | None = None
+
+    @property
+    def list_quarter(self) -> str:
+        """The action list's quarter parameter that shows the same state ("" for now)."""
+        return str(self.as_at_quarter) if self.as_at_quarter else ""
 
     @property
     def more(self) -> int:
@@ -54,43 +64,62 @@ class AttentionReport:
         return bool(self.total or self.not_reported)
 
 
-def _latest_updates() -> Prefetch:
-    # Only each action's latest update, chosen in SQL (the model's ordering: newest first).
-    latest_pk = (
-        ActionUpdate.objects.filter(action=OuterRef("action"))
-        .order_by("-date", "-created_at", "-pk")
-        .values("pk")[:1]
-    )
-    return Prefetch(
-        "updates",
-        queryset=ActionUpdate.objects.filter(pk=Subquery(latest_pk)).select_related("author"),
-        to_attr="latest_updates",
-    )
+def as_at_date(quarter: Quarter, today: date) -> date | None:
+    """The date a quarter's actions are shown as at: its end once it is over; None (their
+    current state) for the quarter still running."""
+    return quarter.end if quarter.end < today else None
+
+
+def show_state(action: Action) -> Action:
+    """Give an annotated action, in memory only, the state it had at the as-at date, so that
+    pages and tags that read ``status`` or ``percent_complete`` show that state."""
+    for name, stored in zip(
+        STATE_ANNOTATIONS, ("status", "stage", "rag", "percent_complete"), strict=True
+    ):
+        setattr(action, stored, getattr(action, name))
+    return action
 
 
 def attention_report(
     council: Council, quarter: Quarter, today: date, limit: int = ATTENTION_LIMIT
 ) -> AttentionReport:
-    """Off-track, at-risk or overdue actions at ``today`` of the ``council``'s plans whose
-    period covers ``quarter``: off track first, then at risk, overdue first within each."""
+    """Off-track, at-risk or overdue actions of the ``council``'s plans whose period covers
+    ``quarter``: off track first, then at risk, overdue first within each.
+
+    A quarter that is over is judged at its end, from the updates dated by then (a later
+    update changes nothing); the current quarter at ``today``, from the actions' state now.
+    """
     year = quarter.year.start_year
-    actions = (
-        Action.objects.filter(
-            plan__council=council, plan__start_year__lte=year, plan__end_year__gte=year
+    as_at = as_at_date(quarter, today)
+    judged_at = as_at or today
+    actions = list(
+        with_state_as_at(
+            Action.objects.filter(
+                plan__council=council, plan__start_year__lte=year, plan__end_year__gte=year
+            ),
+            as_at,
         )
-        .off_track_or_overdue(today)
+        .filter(
+            Q(state_status__in=(ActionStatus.OFF_TRACK, ActionStatus.AT_RISK))
+            | Q(due_date__lt=judged_at) & ~Q(state_status__in=CLOSED_STATUSES)
+        )
         .select_related("plan__council", "theme")
-        .prefetch_related(_latest_updates())
         .order_by("due_date", "reference", "pk")
     )
-    report = AttentionReport()
+    # Each action's latest update as at then, in one query.
+    update_ids = [action.state_update_id for action in actions if action.state_update_id]
+    updates = {
+        u.pk: u for u in ActionUpdate.objects.filter(pk__in=update_ids).select_related("author")
+    }
+    report = AttentionReport(as_at_quarter=quarter if as_at else None)
     rows = []
     for action in actions:
+        show_state(action)
         row = ActionRow(
             action=action,
             status=ActionStatus(action.status),
-            overdue=action.is_overdue(today),
-            latest_update=action.latest_updates[0] if action.latest_updates else None,
+            overdue=is_overdue_at(action, judged_at),
+            latest_update=updates.get(action.state_update_id),
         )
         if row.status is ActionStatus.NOT_REPORTED:
             report.not_reported += 1

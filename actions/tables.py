@@ -10,6 +10,7 @@ from django.db.models import F, QuerySet
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from actions.asat import is_overdue_at
 from actions.models import Action, ActionRag, ActionStage, ActionStatus, percent_label
 from plans.tables import NUMERIC, ROW_TITLE, ListTable, detail_link, status_tag
 
@@ -65,11 +66,14 @@ class ActionTable(ListTable):
     due_date = tables.Column("Due", empty_values=())
     # Shown in exports; on the page the due column says "(originally ...)".
     original_due_date = tables.Column("Originally due", visible=False)
-    status = tables.Column("Status")
-    stage = tables.Column("Stage", empty_values=())
-    rag = tables.Column("RAG", empty_values=())
+    # The state as at the list's date (see actions.asat): now, or a past quarter's end.
+    status = tables.Column("Status", accessor="state_status")
+    stage = tables.Column("Stage", accessor="state_stage", empty_values=())
+    rag = tables.Column("RAG", accessor="state_rag", empty_values=())
     # Rendered even when empty: "not reported" on the page, an empty cell in exports.
-    percent_complete = tables.Column("% complete", attrs=NUMERIC, empty_values=())
+    percent_complete = tables.Column(
+        "% complete", accessor="state_percent", attrs=NUMERIC, empty_values=()
+    )
     overdue = tables.Column("Overdue", accessor="pk", orderable=False)
 
     shared_columns = ("plan", "theme")
@@ -122,24 +126,24 @@ class ActionTable(ListTable):
     def value_due_date(self, record: Action, value: datetime.date | None) -> Any:
         return value or record.due_label
 
-    def render_status(self, record: Action) -> str:
-        status = ActionStatus(record.status)
+    def render_status(self, value: str) -> str:
+        status = ActionStatus(value)
         return status_tag(status.label, status.colour)
 
-    def value_status(self, record: Action) -> str:
-        return ActionStatus(record.status).label
+    def value_status(self, value: str) -> str:
+        return ActionStatus(value).label
 
-    def render_stage(self, record: Action) -> str:
-        return stage_tag(record.stage)
+    def render_stage(self, value: str) -> str:
+        return stage_tag(value)
 
-    def value_stage(self, record: Action) -> str:
-        return ActionStage(record.stage).label if record.stage else NOT_REPORTED
+    def value_stage(self, value: str) -> str:
+        return ActionStage(value).label if value else NOT_REPORTED
 
-    def render_rag(self, record: Action) -> str:
-        return rag_tag(record.rag)
+    def render_rag(self, value: str) -> str:
+        return rag_tag(value)
 
-    def value_rag(self, record: Action) -> str:
-        return ActionRag(record.rag).label if record.rag else NOT_REPORTED
+    def value_rag(self, value: str) -> str:
+        return ActionRag(value).label if value else NOT_REPORTED
 
     def render_percent_complete(self, value: int | None) -> str:
         return percent_label(value)
@@ -148,9 +152,9 @@ class ActionTable(ListTable):
         return value
 
     def render_overdue(self, record: Action) -> str:
-        if record.is_overdue(self.today):
+        if is_overdue_at(record, self.today):
             return mark_safe('<strong class="app-overdue">Overdue</strong>')  # noqa: S308
         return ""
 
     def value_overdue(self, record: Action) -> str:
-        return "Overdue" if record.is_overdue(self.today) else ""
+        return "Overdue" if is_overdue_at(record, self.today) else ""

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Exists, Model, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -22,7 +22,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core.formatting import neutralise_formula
 from plans.filters import CouncilFilterSet
-from plans.models import WORK_ROLES, Council, Membership
+from plans.models import WORK_ROLES, Council, Membership, Role
 
 EXPORT_FORMATS: dict[str, str] = {"csv": "CSV", "xlsx": "Excel (XLSX)"}
 
@@ -47,8 +47,11 @@ class CouncilMixin(LoginRequiredMixin):
             return self.handle_no_permission()
         # For the navigation, in the same query: whether the user works in any council.
         work_roles = Membership.objects.filter(user=request.user, role__in=WORK_ROLES)
+        administers = Membership.objects.filter(
+            user=request.user, role=Role.ADMIN, council=OuterRef("pk")
+        )
         councils = Council.objects.visible_to(request.user).annotate(
-            user_has_work_role=Exists(work_roles)
+            user_has_work_role=Exists(work_roles), user_administers=Exists(administers)
         )
         self.council = get_object_or_404(councils, slug=kwargs["council"])
         return super().dispatch(request, *args, **kwargs)
@@ -128,6 +131,8 @@ class CouncilListView(CouncilMixin, TemplateView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.today = self.get_today()
         self.filterset = self.get_filterset()
+        # A list shown as at a past date (e.g. a quarter's end) is judged at that date.
+        self.today = self.filterset.today
         rows = self.filterset.rows()
         table = self.get_table(rows)
         export_format = request.GET.get(self.export_param)

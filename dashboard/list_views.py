@@ -39,6 +39,12 @@ class ActionListView(CouncilListView):
     title = "Actions"
     export_name = "actions"
 
+    def get_caption(self) -> str:
+        quarter = self.filterset.as_at_quarter
+        if quarter is None:
+            return super().get_caption()
+        return f"Actions, {self.council.name}, as at {self.filterset.as_at:%-d %B %Y} ({quarter})"
+
     def get_table_kwargs(self) -> dict[str, Any]:
         # A council reporting stage and RAG apart sees those columns; the others one status.
         scheme = self.council.action_status_scheme
@@ -51,6 +57,11 @@ class RiskListView(CouncilListView):
     table_class = RiskTable
     title = "Strategic risks"
     export_name = "risks"
+
+    def get_caption(self) -> str:
+        quarter = self.filterset.as_at_quarter
+        caption = super().get_caption()
+        return f"{caption}, as assessed up to {quarter}" if quarter else caption
 
 
 class SavingsListView(CouncilListView):

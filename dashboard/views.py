@@ -34,7 +34,7 @@ from kpis.reports import (
 from kpis.schemes import rag_scheme
 from plans.audit import audit_trail
 from plans.models import Council
-from plans.reports import council_plans, savings_report
+from plans.reports import council_plans, quarter_commentary, savings_report
 from risks.reports import risk_report
 
 
@@ -145,13 +145,18 @@ class DashboardView(CouncilMixin, TemplateView):
             risks=risks,
             risks_quarter_key=(quarter.year.start_year, quarter.number),
             savings=savings_report(self.council, as_of, quarter.year),
-            actions=attention_report(self.council, quarter, as_of),
+            actions=attention_report(self.council, quarter, today()),
             quarters=quarters,
             previous_url=dashboard_url(self.council, quarter.previous()),
             next_url=dashboard_url(self.council, quarter.next()),
             rag_scheme=report.scheme,
             rag_key=report.key,
             trend_key=trend_key(report),
+            # The performance team's summary and narratives; Red values left unexplained are
+            # flagged to the council's administrators.
+            commentary=quarter_commentary(self.council, quarter),
+            red_without_commentary=report.red_without_commentary,
+            show_red_flag=self.request.user.is_superuser or self.council.user_administers,
         )
         return context
 

@@ -156,6 +156,15 @@ class QuarterlyReport:
         return sorted((row for row in self.rows if row.rag_changed), key=lambda r: rank[r.rag])
 
     @property
+    def red_without_commentary(self) -> list[MeasureRow]:
+        """The measures rated Red this quarter whose value says nothing about it."""
+        return [
+            row
+            for row in self.rows
+            if row.rag is Rag.RED and not (row.value is not None and row.value.commentary.strip())
+        ]
+
+    @property
     def previous_quarter(self) -> Quarter:
         return self.quarter.previous()
 
@@ -221,9 +230,7 @@ def target_of(kpi: KPI, value: KpiValue | None, year: int, targets: YearTargets)
     )
 
 
-def rated(
-    value: KpiValue | None, target: Decimal | None, last_year: KpiValue | None = None
-) -> Rag:
+def rated(value: KpiValue | None, target: Decimal | None, last_year: KpiValue | None = None) -> Rag:
     """``value``'s status against ``target`` (its effective target) by the council's scheme,
     against the same period last year where the scheme's Amber depends on it; NA without a
     value."""
@@ -373,6 +380,13 @@ def quarterly_report(council: Council, quarter: Quarter) -> QuarterlyReport:
     for group in groups:
         group.scheme, group.present = scheme, present
     return QuarterlyReport(council=council, quarter=quarter, groups=groups, scheme=scheme)
+
+
+def red_without_commentary(council: Council, quarter: Quarter) -> list[MeasureRow]:
+    """The council's measures rated Red in ``quarter`` with no commentary on the value: the
+    performance team asks their officers for one before the report goes to cabinet. A fixed
+    number of queries (those of :func:`quarterly_report`)."""
+    return quarterly_report(council, quarter).red_without_commentary
 
 
 def _quarterly_row(

@@ -38,9 +38,11 @@ from plans.models import (
     Council,
     Membership,
     Plan,
+    QuarterSummary,
     Role,
     SavingsTarget,
     Theme,
+    ThemeNarrative,
 )
 from plans.querysets import CouncilScopedQuerySet
 
@@ -461,3 +463,38 @@ class SavingsTargetAdmin(CouncilScopedAdmin):
         # The period's target: a recurring line's is its yearly amount times its years.
         percent = obj.progress(timezone.localdate()).percent_achieved
         return "–" if percent is None else f"{percent}% of target"
+
+
+@admin.register(QuarterSummary)
+class QuarterSummaryAdmin(CouncilScopedAdmin):
+    """The performance team's summary of a quarter (council administrators, their councils)."""
+
+    list_display = ["council", "period_label", "updated_at"]
+    list_filter = ["council", "financial_year", "quarter"]
+    search_fields = ["text"]
+    autocomplete_fields = ["council"]
+    list_select_related = ["council"]
+    ordering = ["council", "-financial_year", "-quarter"]
+
+    @admin.display(description="quarter", ordering="financial_year")
+    def period_label(self, obj: QuarterSummary) -> str:
+        return obj.period_label
+
+
+@admin.register(ThemeNarrative)
+class ThemeNarrativeAdmin(CouncilScopedAdmin):
+    """The performance team's narrative of a theme for a quarter."""
+
+    list_display = ["theme", "plan", "period_label", "updated_at"]
+    list_filter = ["theme__plan__council", "financial_year", "quarter"]
+    search_fields = ["text", "theme__title"]
+    list_select_related = ["theme__plan__council"]
+    ordering = ["theme", "-financial_year", "-quarter"]
+
+    @admin.display(description="plan")
+    def plan(self, obj: ThemeNarrative) -> Plan:
+        return obj.theme.plan
+
+    @admin.display(description="quarter", ordering="financial_year")
+    def period_label(self, obj: ThemeNarrative) -> str:
+        return obj.period_label

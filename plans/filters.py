@@ -11,10 +11,11 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
-from core.periods import EARLIEST_YEAR, LATEST_YEAR, FinancialYear, is_plausible_year
+from core.periods import EARLIEST_YEAR, LATEST_YEAR, FinancialYear, Quarter, is_plausible_year
 from plans.models import Council, Plan, SavingsTarget, Theme
 
 ANY = "Any"
@@ -97,6 +98,30 @@ class CouncilFilterSet(django_filters.FilterSet):
     def rows(self) -> Any:
         """What the table shows: the filtered queryset, or a list built from it."""
         return self.qs
+
+
+def parse_quarter(value: Any) -> Quarter | None:
+    """The quarter named ("Q3 2020/21"), or None where none is (or it is not a quarter)."""
+    try:
+        return Quarter.parse(str(value).strip()) if value else None
+    except ValueError:
+        return None
+
+
+def validate_quarter(value: str) -> None:
+    if value and parse_quarter(value) is None:
+        raise ValidationError("Enter a quarter like Q3 2020/21, or leave it empty for now.")
+
+
+def as_at_quarter_filter() -> django_filters.CharFilter:
+    """The quarter whose end a list is shown as at (applied by the filter set itself)."""
+    return django_filters.CharFilter(
+        label="As at the end of quarter",
+        method="filter_quarter",
+        max_length=20,
+        validators=[validate_quarter],
+        help_text="For example, Q3 2020/21. Empty: as things stand now.",
+    )
 
 
 def search_filter(label: str = "Search") -> django_filters.CharFilter:

@@ -496,3 +496,92 @@ class SavingsTarget(models.Model):
             errors["action"] = "This action belongs to another council."
         if errors:
             raise ValidationError(errors)
+
+
+QUARTER_CHOICES = [(q, f"Q{q}") for q in range(1, 5)]
+
+
+class QuarterSummaryQuerySet(CouncilScopedQuerySet):
+    def for_quarter(self, financial_year: int, quarter: int) -> QuarterSummaryQuerySet:
+        return self.filter(financial_year=financial_year, quarter=quarter)
+
+
+class QuarterSummary(models.Model):
+    """The performance team's overall summary of a council's quarter, opening its report."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="summaries")
+    financial_year = models.PositiveSmallIntegerField(choices=FINANCIAL_YEAR_CHOICES)
+    quarter = models.PositiveSmallIntegerField(
+        choices=QUARTER_CHOICES, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    text = models.TextField(
+        help_text="The summary as cabinet reads it. Blank lines part paragraphs."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = QuarterSummaryQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = "quarter's summary"
+        verbose_name_plural = "quarters' summaries"
+        ordering = ["council", "-financial_year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "financial_year", "quarter"], name="one_summary_per_quarter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.council}: summary, {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        return f"Q{self.quarter} {FinancialYear(self.financial_year)}"
+
+
+class ThemeNarrativeQuerySet(CouncilScopedQuerySet):
+    council_path = "theme__plan__council"
+
+    def for_quarter(self, financial_year: int, quarter: int) -> ThemeNarrativeQuerySet:
+        return self.filter(financial_year=financial_year, quarter=quarter)
+
+
+class ThemeNarrative(models.Model):
+    """The performance team's narrative of one theme (priority) for a quarter."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="narratives")
+    financial_year = models.PositiveSmallIntegerField(choices=FINANCIAL_YEAR_CHOICES)
+    quarter = models.PositiveSmallIntegerField(
+        choices=QUARTER_CHOICES, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    text = models.TextField(
+        help_text="Shown under the theme's heading. Blank lines part paragraphs."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ThemeNarrativeQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = "theme's narrative"
+        verbose_name_plural = "themes' narratives"
+        ordering = ["theme", "-financial_year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["theme", "financial_year", "quarter"], name="one_narrative_per_quarter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.theme}: narrative, {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        return f"Q{self.quarter} {FinancialYear(self.financial_year)}"
+
+    @property
+    def council(self) -> Council:
+        return self.theme.plan.council

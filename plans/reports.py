@@ -1,13 +1,22 @@
-"""Savings against target for the cabinet's quarterly view (one query)."""
+"""Savings against target for the cabinet's quarterly view (one query), and the performance
+team's commentary on a quarter (its summary and the themes' narratives)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 
-from core.periods import FinancialYear
+from core.periods import FinancialYear, Quarter
 from core.savings import SavingsProgress
-from plans.models import Council, Plan, SavingsTarget
+from plans.models import (
+    Council,
+    Plan,
+    QuarterSummary,
+    SavingsTarget,
+    Theme,
+    ThemeNarrative,
+)
 
 
 @dataclass(frozen=True)
@@ -40,3 +49,26 @@ def savings_report(
 def council_plans(council: Council) -> list[Plan]:
     """The council's plans, newest first (one query)."""
     return list(Plan.objects.filter(council=council).order_by("-start_year", "title"))
+
+
+@dataclass
+class QuarterCommentary:
+    """The performance team's words on a council's quarter: its summary and each theme's
+    narrative (two queries, whatever the number of themes)."""
+
+    summary: QuarterSummary | None = None
+    narratives: dict[int, ThemeNarrative] = dataclass_field(default_factory=dict)
+
+    def for_theme(self, theme: Theme | None) -> ThemeNarrative | None:
+        return self.narratives.get(theme.pk) if theme is not None else None
+
+
+def quarter_commentary(council: Council, quarter: Quarter) -> QuarterCommentary:
+    year, number = quarter.year.start_year, quarter.number
+    summary = QuarterSummary.objects.filter(council=council).for_quarter(year, number).first()
+    narratives = ThemeNarrative.objects.filter(theme__plan__council=council).for_quarter(
+        year, number
+    )
+    return QuarterCommentary(
+        summary=summary, narratives={n.theme_id: n for n in narratives.exclude(text="")}
+    )

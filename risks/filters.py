@@ -5,7 +5,14 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 
-from plans.filters import ANY, CouncilFilterSet, search_filter, text_choices
+from plans.filters import (
+    ANY,
+    CouncilFilterSet,
+    as_at_quarter_filter,
+    parse_quarter,
+    search_filter,
+    text_choices,
+)
 from risks.models import (
     RiskAssessment,
     RiskRegisterEntry,
@@ -16,7 +23,8 @@ from risks.models import (
 
 
 class RiskFilterSet(CouncilFilterSet):
-    """One council's risks by status, owner, theme and text."""
+    """One council's risks by status, owner, theme and text; with a quarter, each risk's
+    score, assessment and direction as assessed up to that quarter (never a later one)."""
 
     status = django_filters.ChoiceFilter(
         label="Status", choices=RiskStatus.choices, empty_label=ANY
@@ -29,10 +37,19 @@ class RiskFilterSet(CouncilFilterSet):
         empty_label=ANY,
     )
     q = search_filter("Search risks")
+    quarter = as_at_quarter_filter()
 
     class Meta:
         model = RiskRegisterEntry
-        fields = ["status", "owner", "theme", "q"]
+        fields = ["status", "owner", "theme", "q", "quarter"]
+
+    @property
+    def as_at_quarter(self):
+        """The quarter chosen (None: the register as it stands)."""
+        return parse_quarter(self.data.get("quarter")) if self.data else None
+
+    def filter_quarter(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset  # applied to the assessments read (see rows)
 
     def set_choices(self) -> None:
         self.filters["theme"].queryset = self.themes()
@@ -59,14 +76,28 @@ class RiskFilterSet(CouncilFilterSet):
         few dozen rows, so it is sorted in Python)."""
         matrix = council_matrix(self.council)
         risks = sorted(self.qs, key=lambda risk: risk.sort_key)
+        quarter = self.as_at_quarter
         history: dict[int, list[RiskAssessment]] = {}
-        for assessment in RiskAssessment.objects.filter(
-            risk__in=[risk.pk for risk in risks]
-        ).order_by("financial_year", "quarter"):
-            history.setdefault(assessment.risk_id, []).append(assessment)
+        register_assessed = False
+        shown = {risk.pk for risk in risks}
+        for assessment in RiskAssessment.objects.filter(risk__council=self.council).order_by(
+            "financial_year", "quarter"
+        ):
+            register_assessed = True
+            if quarter is not None and assessment.period > (
+                quarter.year.start_year,
+                quarter.number,
+            ):
+                continue  # assessed after the quarter chosen
+            if assessment.risk_id in shown:
+                history.setdefault(assessment.risk_id, []).append(assessment)
         for risk in risks:
             risk.matrix = matrix
             risk.inherent_parsed = risk.score("inherent_score")
+            if quarter is not None and register_assessed:
+                # The score as assessed by then (in memory only: nothing is saved).
+                assessed = history.get(risk.pk)
+                risk.residual_score = assessed[-1].score if assessed else ""
             risk.residual_parsed = risk.residual  # None if empty or off the matrix
             risk.target_parsed = risk.score("target_score")
             risk.residual_severity = risk.residual_parsed.severity if risk.residual_parsed else 0

@@ -28,7 +28,16 @@ from actions.models import Action, ActionUpdate
 from kpis.models import KPI, KpiValue
 from kpis.schemes import RagScheme
 from plans.admin import CouncilScopedAdmin
-from plans.models import Council, Membership, Plan, Role, SavingsTarget, Theme
+from plans.models import (
+    Council,
+    Membership,
+    Plan,
+    QuarterSummary,
+    Role,
+    SavingsTarget,
+    Theme,
+    ThemeNarrative,
+)
 from risks.models import RiskAssessment, RiskMatrix, RiskRegisterEntry
 from tests import factories as f
 
@@ -240,6 +249,12 @@ def _council_objects(slug: str, officer) -> dict:
             risk=risk, financial_year=2020, quarter=3, score="AI", assessed_by=officer
         ),
         SavingsTarget: f.make_savings(council, plan=plan, title=f"{slug.title()} savings"),
+        QuarterSummary: QuarterSummary.objects.create(
+            council=council, financial_year=2020, quarter=3, text=f"{slug.title()} summary"
+        ),
+        ThemeNarrative: ThemeNarrative.objects.create(
+            theme=theme, financial_year=2020, quarter=3, text=f"{slug.title()} narrative"
+        ),
         Group: Group.objects.create(name=f"{slug.title()} group"),
         AccessAttempt: AccessAttempt.objects.create(
             username=slug, user_agent="test", failures_since_start=1, ip_address="192.0.2.1"

@@ -27,7 +27,7 @@ from actions.models import Action, ActionStatus
 from dashboard import list_views
 from dashboard.generic import EXPORT_FORMATS
 from kpis.models import KpiValue
-from plans.models import ActionStatusScheme, Council, Role
+from plans.models import ActionStatusScheme, Council, QuarterSummary, Role, ThemeNarrative
 from risks.models import RiskAssessment, RiskMatrix, RiskRegisterEntry
 from tests import factories as f
 from work.forms import ActionUpdateForm
@@ -102,6 +102,8 @@ def world(db):
     )
     f.make_assessment(risk, 2020, 3, "AI", commentary="Held")
     f.make_savings(council, plan=plan, title="Savings \x1f")
+    QuarterSummary.objects.create(council=council, financial_year=2020, quarter=3, text="Sum")
+    ThemeNarrative.objects.create(theme=theme, financial_year=2020, quarter=3, text="Story")
     other = f.make_council(name="Maidstone Council", slug="maidstone")
     f.make_plan(other)
     return {

@@ -92,8 +92,12 @@ def test_my_work_says_not_reported(client, medway):
 
 
 def test_action_list_says_not_reported_and_filters_on_it(client, medway):
-    make_action(medway["action"].plan, title="Reported one", status=ActionStatus.ON_TRACK,
-                percent_complete=40)
+    make_action(
+        medway["action"].plan,
+        title="Reported one",
+        status=ActionStatus.ON_TRACK,
+        percent_complete=40,
+    )
     url = reverse("action-list", kwargs={"council": "medway"})
     html = page(client, medway["cabinet"], url)
     assert "Not reported" in html and "not reported</td>" in html and "40%" in html
@@ -117,11 +121,9 @@ def test_action_export_leaves_the_percent_empty(client, medway):
 
 def test_dashboard_counts_overdue_not_reported_actions_without_listing_them(client, medway):
     # Q4 2018/19: the 2018 plan is active and the action is overdue at the quarter's end.
-    path = reverse(
-        "dashboard", kwargs={"council": "medway", "year": "2018-19", "quarter": "q4"}
-    )
+    path = reverse("dashboard", kwargs={"council": "medway", "year": "2018-19", "quarter": "q4"})
     html = page(client, medway["cabinet"], path)
-    section = " ".join(html[html.index('id="actions"'):].split())
+    section = " ".join(html[html.index('id="actions"') :].split())
     assert "1 overdue action has no status reported" in section
     assert TITLE not in section  # a row saying "Not reported" tells the cabinet nothing
     assert "None" not in section
@@ -130,9 +132,15 @@ def test_dashboard_counts_overdue_not_reported_actions_without_listing_them(clie
 def test_officer_update_of_a_not_reported_action_sets_a_status_and_figure(client, medway):
     action = medway["action"]
     client.force_login(medway["officer"])
-    response = client.post(action.get_absolute_url(), {
-        "status": "on_track", "percent_complete": "30", "commentary": "Agreed", "version": 1,
-    })
+    response = client.post(
+        action.get_absolute_url(),
+        {
+            "status": "on_track",
+            "percent_complete": "30",
+            "commentary": "Agreed",
+            "version": 1,
+        },
+    )
     assert response.status_code == 302
     action.refresh_from_db()
     assert (action.status, action.percent_complete) == ("on_track", 30)
@@ -146,15 +154,27 @@ def test_officer_update_of_a_not_reported_action_sets_a_status_and_figure(client
 def test_officer_update_still_needs_a_figure_and_a_real_status(client, medway):
     action = medway["action"]
     client.force_login(medway["officer"])
-    response = client.post(action.get_absolute_url(), {
-        "status": "", "percent_complete": "", "commentary": "", "version": 1,
-    })
+    response = client.post(
+        action.get_absolute_url(),
+        {
+            "status": "",
+            "percent_complete": "",
+            "commentary": "",
+            "version": 1,
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Choose a status." in html and "Enter % complete, from 0 to 100." in html
-    response = client.post(action.get_absolute_url(), {
-        "status": "not_reported", "percent_complete": "10", "commentary": "", "version": 1,
-    })
+    response = client.post(
+        action.get_absolute_url(),
+        {
+            "status": "not_reported",
+            "percent_complete": "10",
+            "commentary": "",
+            "version": 1,
+        },
+    )
     assert "Choose a status from the list." in response.content.decode()
     action.refresh_from_db()
     assert (action.status, action.percent_complete, action.version) == ("not_reported", None, 1)

@@ -18,8 +18,9 @@ from tests.factories import make_action, make_council, make_plan, make_user
 def setting():
     council = make_council("Medway Council", slug="medway")
     officer = make_user("officer", council, Role.OFFICER)
-    action = make_action(make_plan(council), title="Refresh the workforce strategy",
-                         assigned=[officer])
+    action = make_action(
+        make_plan(council), title="Refresh the workforce strategy", assigned=[officer]
+    )
     return council, officer, action
 
 
@@ -31,7 +32,9 @@ def test_an_update_becomes_the_actions_current_state_and_is_kept(setting):
 
     action.refresh_from_db()
     assert (action.status, action.percent_complete, action.version) == (
-        ActionStatus.AT_RISK, 50, 3,
+        ActionStatus.AT_RISK,
+        50,
+        3,
     )
     updates = list(ActionUpdate.objects.filter(action=action))  # newest first
     assert [u.commentary for u in updates] == ["Consultation late", "Draft out"]
@@ -55,8 +58,7 @@ def test_completing_sets_100_percent_and_needs_a_commentary(setting):
     assert "commentary" in error.value.message_dict
     assert not ActionUpdate.objects.exists()
 
-    record_update(action, officer, ActionStatus.COMPLETED, 60, "Adopted by Cabinet",
-                  action.version)
+    record_update(action, officer, ActionStatus.COMPLETED, 60, "Adopted by Cabinet", action.version)
     action.refresh_from_db()
     assert action.percent_complete == 100
     assert ActionUpdate.objects.get().percent_complete == 100
@@ -102,8 +104,14 @@ def test_second_save_from_the_same_version_is_refused_showing_what_changed(setti
     council, officer, action = setting
     colleague = make_user("colleague", council, Role.ADMIN, first_name="Ann", last_name="Lee")
     started_from = action.version
-    record_update(Action.objects.get(pk=action.pk), colleague, ActionStatus.AT_RISK, 30,
-                  "Budget cut", started_from)
+    record_update(
+        Action.objects.get(pk=action.pk),
+        colleague,
+        ActionStatus.AT_RISK,
+        30,
+        "Budget cut",
+        started_from,
+    )
 
     with pytest.raises(ActionConflict) as conflict:
         record_update(action, officer, ActionStatus.ON_TRACK, 35, "All fine", started_from)

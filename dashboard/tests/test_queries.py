@@ -11,7 +11,7 @@ from django.urls import reverse
 from actions.models import Action, ActionStatus, ActionUpdate
 from core.targets import TargetKind
 from kpis.models import KPI, Frequency, KpiTarget, KpiValue
-from plans.models import Role
+from plans.models import QuarterSummary, Role, ThemeNarrative
 from risks.models import RiskAssessment, RiskRegisterEntry
 from tests.factories import make_council, make_kpi, make_plan, make_savings, make_theme, make_user
 
@@ -35,7 +35,9 @@ DASHBOARD_QUERY_LIST = [
     "the themes each risk pertains to",
     "savings targets covering the year",
     "actions off track or overdue",
-    "each action's latest update (prefetch)",
+    "each action's latest update as at the quarter's end",
+    "the quarter's overall summary",
+    "the themes' narratives for the quarter",
 ]
 COUNCIL_HOME_QUERIES = 5  # session, user, council, quarters with data, plans
 # session, user, council, the KPI, its values, its yearly targets, its change history, and the
@@ -54,7 +56,12 @@ def populate(council, n: int) -> KPI:
     )
     KpiValue.objects.bulk_create(
         KpiValue(
-            kpi=kpi, financial_year=year, quarter=q, actual=Decimal(50 + i % 40), target=Decimal(75)
+            kpi=kpi,
+            financial_year=year,
+            quarter=q,
+            actual=Decimal(50 + i % 40),
+            target=Decimal(75),
+            commentary=f"Commentary {i}" if i % 2 else "",
         )
         for i, kpi in enumerate(kpis)
         for year, q in [(2019, 3), (2019, 4), (2020, 1), (2020, 2), (2020, 3)]
@@ -100,9 +107,15 @@ def populate(council, n: int) -> KPI:
         for i in range(n)
     )
     RiskAssessment.objects.bulk_create(
-        RiskAssessment(risk=risk, financial_year=year, quarter=q, score="BII")
+        RiskAssessment(risk=risk, financial_year=year, quarter=q, score="BII", commentary="Why")
         for risk in RiskRegisterEntry.objects.filter(council=council)
         for year, q in [(2020, 2), (2020, 3)]
+    )
+    # The quarter's summary and every theme's narrative: one query each, not one a theme.
+    QuarterSummary.objects.create(council=council, financial_year=2020, quarter=3, text="Sum")
+    ThemeNarrative.objects.bulk_create(
+        ThemeNarrative(theme=theme, financial_year=2020, quarter=3, text=f"Narrative {theme.pk}")
+        for theme in themes
     )
     for i in range(n // 10 or 1):
         make_savings(council, title=f"Savings {i}", start_year=2020)
@@ -150,6 +163,7 @@ def test_dashboard_query_count_is_fixed(client, viewer, django_assert_num_querie
     assert response.status_code == 200
     assert response.content.decode().count('data-code="M') == 2 * rows  # summary + comparison
     assert response.content.decode().count('data-code="A') == 2 * rows
+    assert response.content.decode().count("Narrative ") == max(1, rows // 10)
 
 
 @pytest.mark.parametrize("rows", [10, 200])
