@@ -397,9 +397,12 @@ def _correction(
 
 
 def council_role(user: Any, council: Council) -> str | None:
-    """The user's role in ``council`` (one query); a superuser counts as its administrator."""
+    """The user's role in ``council`` (one query, none where the council was looked up for the
+    user by CouncilMixin); a superuser counts as its administrator."""
     if user.is_superuser:
         return Role.ADMIN
+    if hasattr(council, "user_role"):  # annotated by the page's council lookup (CouncilMixin)
+        return council.user_role
     return (
         Membership.objects.filter(user=user, council=council).values_list("role", flat=True).first()
     )

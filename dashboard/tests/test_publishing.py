@@ -196,9 +196,7 @@ def test_the_snapshot_keeps_the_published_value_and_shows_the_correction(client,
     row = re.search(r'data-code="DIGI TU 01">(.*?)</tr>', response.content.decode(), re.S)
     assert "68.4%" in row.group(1) and "80%" not in row.group(1)
     today = timezone.localdate()
-    assert (
-        f"Corrected after publishing: 80% (was 68.4%), by Olu Ade, {today:%-d %B %Y}" in page
-    )
+    assert f"Corrected after publishing: 80% (was 68.4%), by Olu Ade, {today:%-d %B %Y}" in page
     assert "Corrections after publishing" in page
 
 
@@ -223,12 +221,14 @@ def test_a_published_quarter_cannot_be_changed(world):
     assert PublishedQuarter.objects.get().body_html != "changed"
 
 
-def test_a_published_dashboard_is_served_from_its_snapshot(client, world, django_assert_num_queries):
+def test_a_published_dashboard_is_served_from_its_snapshot(
+    client, world, django_assert_num_queries
+):
     sign_off(client, world["admin"])
     client.force_login(world["cabinet"])
-    # session, user, council, the publication, the user's role, quarters with data (the
+    # session, user, council (with the user's role), the publication, quarters with data (the
     # quarter switch), the published values as they are now (corrections): never the reports.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url("dashboard"))
     assert response.status_code == 200
 
@@ -277,9 +277,7 @@ def test_the_cabinet_pack_is_a_pdf_of_the_published_report(client, world, tmp_pa
     assert all("Testshire Council · Performance Q3 2020/21" in page for page in pages[1:])
 
 
-def test_the_cabinet_pack_is_for_cabinet_and_administrators_of_a_published_quarter(
-    client, world
-):
+def test_the_cabinet_pack_is_for_cabinet_and_administrators_of_a_published_quarter(client, world):
     client.force_login(world["cabinet"])
     assert client.get(url("cabinet-pack")).status_code == 404  # not yet published
     sign_off(client, world["admin"])
