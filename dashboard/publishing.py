@@ -31,6 +31,7 @@ from dashboard.report import report_context
 from kpis.models import KpiValue
 from plans.models import Council, Membership, Role
 from publishing.models import PublishedQuarter
+from risks.models import RiskAssessment
 
 #: The version of the snapshot's data layout (so a later reader can tell old snapshots).
 DATA_FORMAT = 1
@@ -249,6 +250,9 @@ def snapshot_data(context: dict[str, Any]) -> dict[str, Any]:
                 "rag": row.rag_label,
                 "direction": row.direction_label,
                 "assessment_id": row.assessment.pk if row.assessment else None,
+                # As stored, to tell a later correction of the assessment.
+                "assessed_score": row.assessment.score if row.assessment else "",
+                "assessed_rag": row.assessment.rag if row.assessment else "",
                 "commentary": getattr(row.assessment, "commentary", "") or "",
             }
             for row in risks.rows
@@ -316,8 +320,8 @@ def _shown(actual: Decimal | str | None, not_published: str, unit: str) -> str:
 
 def corrections(published: PublishedQuarter) -> list[Correction]:
     """The published measures whose value, target or commentary for the quarter now differs
-    from the snapshot, with who changed it and when (one query). The snapshot stays as it is;
-    these are shown beside it."""
+    from the snapshot, and the risks whose quarter's assessment does, with who changed it and
+    when (two queries). The snapshot stays as it is; these are shown beside it."""
     measures = published.data.get("measures", [])
     ids = [m["current"]["value_id"] for m in measures if m["current"]["value_id"]]
     missing = [m["kpi_id"] for m in measures if not m["current"]["value_id"]]
@@ -365,7 +369,59 @@ def corrections(published: PublishedQuarter) -> list[Correction]:
             found.append(
                 _correction(measure, "Commentary", was["commentary"], value.commentary, value)
             )
+    return found + _risk_corrections(published)
+
+
+def _risk_corrections(published: PublishedQuarter) -> list[Correction]:
+    """The published risks whose assessment for the quarter was changed after sign-off, or
+    first made after it (one query)."""
+    risks = [r for r in published.data.get("risks", []) if r.get("risk_id")]
+    if not risks:
+        return []
+    quarter = published.period
+    ids = [r["assessment_id"] for r in risks if r.get("assessment_id")]
+    assessments = RiskAssessment.objects.filter(
+        Q(pk__in=ids)
+        | Q(
+            risk__in=[r["risk_id"] for r in risks],
+            financial_year=quarter.year.start_year,
+            quarter=quarter.number,
+        ),
+        risk__council=published.council_id,
+    ).select_related("assessed_by")
+    by_id = {a.pk: a for a in assessments}
+    this_quarter = {
+        a.risk_id: a
+        for a in assessments
+        if (a.financial_year, a.quarter) == (quarter.year.start_year, quarter.number)
+    }
+    found = []
+    for risk in risks:
+        now = this_quarter.get(risk["risk_id"]) or by_id.get(risk.get("assessment_id"))
+        if now is None:
+            continue
+        was = (risk.get("assessed_score", ""), risk.get("assessed_rag", ""))
+        if now.pk == risk.get("assessment_id") and (now.score, now.rag) == was:
+            continue
+        by = ""
+        if now.assessed_by is not None:
+            by = now.assessed_by.get_full_name() or now.assessed_by.get_username()
+        found.append(
+            Correction(
+                code=risk["reference"],
+                name=risk["title"],
+                field="Risk score",
+                was=_assessed(*was),
+                now=_assessed(now.score, now.get_rag_display()),
+                by=by,
+                at=now.assessed_at,
+            )
+        )
     return found
+
+
+def _assessed(score: str, rag: str) -> str:
+    return " ".join(part for part in (score, rag and rag.title()) if part) or "not assessed"
 
 
 def _decimal(text: str | None) -> Decimal | None:

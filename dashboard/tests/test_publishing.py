@@ -19,6 +19,7 @@ from dashboard import publishing
 from kpis.models import KpiValue
 from plans.models import Role
 from publishing.models import PublishedQuarter
+from risks.models import RiskAssessment
 from tests.factories import (
     make_action,
     make_assessment,
@@ -200,6 +201,19 @@ def test_the_snapshot_keeps_the_published_value_and_shows_the_correction(client,
     assert "Corrections after publishing" in page
 
 
+def test_a_risk_rescored_after_publishing_is_shown_as_a_correction(client, world):
+    sign_off(client, world["admin"])
+    assessment = RiskAssessment.objects.get()
+    assessment.score = "BII"
+    assessment.assessed_by = world["officer"]
+    assessment.save()
+    client.force_login(world["cabinet"])
+    page = text(client.get(url("dashboard")))
+    assert "SR03B Finances , risk score: Corrected after publishing: BII (was AI), by Olu Ade" in (
+        page
+    )
+
+
 def test_an_unchanged_snapshot_shows_no_corrections(client, world):
     sign_off(client, world["admin"])
     client.force_login(world["cabinet"])
@@ -227,8 +241,9 @@ def test_a_published_dashboard_is_served_from_its_snapshot(
     sign_off(client, world["admin"])
     client.force_login(world["cabinet"])
     # session, user, council (with the user's role), the publication, quarters with data (the
-    # quarter switch), the published values as they are now (corrections): never the reports.
-    with django_assert_num_queries(6):
+    # quarter switch), the published values and risk assessments as they are now
+    # (corrections): never the reports.
+    with django_assert_num_queries(7):
         response = client.get(url("dashboard"))
     assert response.status_code == 200
 
