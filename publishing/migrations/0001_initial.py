@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from councilplans.migration_guards import refuse_reverse_while_rows
+
 
 class Migration(migrations.Migration):
 
@@ -33,4 +35,6 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('council', 'financial_year', 'quarter'), name='one_publication_per_quarter')],
             },
         ),
+        # Published quarters are what cabinet was given: never dropped with the table.
+        refuse_reverse_while_rows(__name__, ['PublishedQuarter'], what='published quarters'),
     ]
