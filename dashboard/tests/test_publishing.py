@@ -267,6 +267,13 @@ def test_the_cabinet_pack_is_a_pdf_of_the_published_report(client, world, tmp_pa
         == 'attachment; filename="testshire-2020-21-q3-cabinet-pack.pdf"'
     )
     pages = pdf_text(response.content, tmp_path).split("\f")
+    # A4, tagged for screen readers, titled.
+    info = subprocess.run(
+        ["pdfinfo", str(tmp_path / "pack.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    assert re.search(r"Tagged:\s+yes", info)
+    assert "(A4)" in info
+    assert "Title:           Testshire Council: performance report to Cabinet, Q3 2020/21" in info
     cover, contents = pages[0], pages[1]
     today = timezone.localdate()
     assert "Testshire Council" in cover and "Performance report to Cabinet" in cover
