@@ -11,6 +11,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 RUN groupadd --system app && useradd --system --gid app --home /app app
 
+# WeasyPrint (the cabinet pack's PDF) draws text with Pango; fonts for it to draw with.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+       libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # Runtime pins only: the test tools (requirements-test.lock) never enter the image.
 COPY requirements.lock .
 RUN pip install -r requirements.lock

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "actions",
     "kpis",
     "risks",
+    "publishing",
     "dashboard",
     "work",
 ]

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -45,13 +45,17 @@ class CouncilMixin(LoginRequiredMixin):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        # For the navigation, in the same query: whether the user works in any council.
+        # For the navigation, in the same query: whether the user works in any council; and
+        # the user's role in this one (who may sign a quarter off or read its cabinet pack).
         work_roles = Membership.objects.filter(user=request.user, role__in=WORK_ROLES)
         administers = Membership.objects.filter(
             user=request.user, role=Role.ADMIN, council=OuterRef("pk")
         )
+        role_here = Membership.objects.filter(user=request.user, council=OuterRef("pk"))
         councils = Council.objects.visible_to(request.user).annotate(
-            user_has_work_role=Exists(work_roles), user_administers=Exists(administers)
+            user_has_work_role=Exists(work_roles),
+            user_administers=Exists(administers),
+            user_role=Subquery(role_here.values("role")[:1]),
         )
         self.council = get_object_or_404(councils, slug=kwargs["council"])
         return super().dispatch(request, *args, **kwargs)

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from dashboard import views
+from dashboard import publishing_views, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -18,5 +18,15 @@ urlpatterns = [
         "<slug:council>/<str:year>/<str:quarter>/",
         views.DashboardView.as_view(),
         name="dashboard",
+    ),
+    path(
+        "<slug:council>/<str:year>/<str:quarter>/sign-off/",
+        publishing_views.SignOffView.as_view(),
+        name="sign-off",
+    ),
+    path(
+        "<slug:council>/<str:year>/<str:quarter>/cabinet-pack.pdf",
+        publishing_views.CabinetPackView.as_view(),
+        name="cabinet-pack",
     ),
 ]

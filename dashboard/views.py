@@ -17,15 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import RedirectView, TemplateView
 
-from actions.reports import attention_report
 from core.periods import Quarter
-from core.rag import Trend
+from dashboard import publishing
 from dashboard.generic import CouncilMixin
+from dashboard.report import report_context
 from kpis.models import KPI
 from kpis.reports import (
     kpi_history,
     kpi_yearly_targets,
-    quarterly_report,
     quarters_with_data,
     reporting_quarters,
     sparkline,
@@ -34,8 +33,7 @@ from kpis.reports import (
 from kpis.schemes import rag_scheme
 from plans.audit import audit_trail
 from plans.models import Council
-from plans.reports import council_plans, quarter_commentary, savings_report
-from risks.reports import risk_report
+from plans.reports import council_plans
 
 
 def today() -> datetime.date:
@@ -106,13 +104,6 @@ class LatestDashboardView(CouncilMixin, RedirectView):
         return dashboard_url(self.council, latest_quarter(self.council))
 
 
-def trend_key(report) -> list[Trend]:
-    """The trends' key; Up and Down (movement, not judged) where a measure has no direction."""
-    key = [Trend.IMP, Trend.DET, Trend.STATIC, Trend.NA]
-    shown = {result.trend for row in report.rows for result in (row.short, row.long)}
-    return key + [trend for trend in (Trend.UP, Trend.DOWN) if trend in shown]
-
-
 class DashboardView(CouncilMixin, TemplateView):
     """The quarterly dashboard as the cabinet reads it, on screen and printed."""
 
@@ -123,41 +114,38 @@ class DashboardView(CouncilMixin, TemplateView):
             self.quarter = Quarter.from_slug(kwargs["year"], kwargs["quarter"])
         except ValueError as exc:
             raise Http404(str(exc)) from None
+        # A signed-off quarter is drawn from its stored snapshot, not recomputed.
+        self.publication = publishing.publication(self.council, self.quarter)
         return super().get(request, *args, **kwargs)
+
+    def get_template_names(self) -> list[str]:
+        if self.publication is not None:
+            return ["dashboard/published_dashboard.html"]
+        return super().get_template_names()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         quarter = self.quarter
-        # Savings and actions are judged as at the quarter's end, or today for the current one.
-        as_of = min(today(), quarter.end)
         quarters = quarters_with_data(self.council)
         if quarter not in quarters:
             quarters = sorted([*quarters, quarter], reverse=True)
-        report = quarterly_report(self.council, quarter)
-        risks = risk_report(self.council, quarter)
         context.update(
             quarter=quarter,
-            as_of=as_of,
-            report=report,
-            # Each priority's measures, then the strategic risks pertaining to it (as Medway's
-            # report prints them).
-            sections=[(group, risks.for_theme(group.theme)) for group in report.groups],
-            risks=risks,
-            risks_quarter_key=(quarter.year.start_year, quarter.number),
-            savings=savings_report(self.council, as_of, quarter.year),
-            actions=attention_report(self.council, quarter, today()),
             quarters=quarters,
             previous_url=dashboard_url(self.council, quarter.previous()),
             next_url=dashboard_url(self.council, quarter.next()),
-            rag_scheme=report.scheme,
-            rag_key=report.key,
-            trend_key=trend_key(report),
-            # The performance team's summary and narratives; Red values left unexplained are
-            # flagged to the council's administrators.
-            commentary=quarter_commentary(self.council, quarter),
-            red_without_commentary=report.red_without_commentary,
+            # Red values left unexplained are flagged to the council's administrators.
             show_red_flag=self.request.user.is_superuser or self.council.user_administers,
         )
+        context.update(publishing.status_context(self.request.user, self.council, quarter, today()))
+        if self.publication is not None:
+            context.update(
+                publication=self.publication,
+                as_of=datetime.date.fromisoformat(self.publication.data["as_of"]),
+                corrections=publishing.corrections(self.publication),
+            )
+        else:
+            context.update(report_context(self.council, quarter, today()))
         return context
 
 

@@ -23,11 +23,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, reverse
+from django.utils import timezone
 
 from actions.models import Action, ActionUpdate
 from kpis.models import KPI, KpiValue
 from kpis.schemes import RagScheme
-from plans.admin import CouncilScopedAdmin
+from plans.admin import CouncilScopedMixin
 from plans.models import (
     Council,
     Membership,
@@ -38,6 +39,7 @@ from plans.models import (
     Theme,
     ThemeNarrative,
 )
+from publishing.models import PublishedQuarter
 from risks.models import RiskAssessment, RiskMatrix, RiskRegisterEntry
 from tests import factories as f
 
@@ -48,7 +50,7 @@ LOGIN, OK, MISSING, TO_CHANGE = "login", "ok", "missing", "to the change page"
 TO_INDEX = "to the index"
 
 # ---------------------------------------------------------------------------------------------
-# Expectations. For the admins of councils' data (CouncilScopedAdmin):
+# Expectations. For the admins of councils' data (CouncilScopedAdmin, CouncilScopedMixin):
 # kind of URL: (cabinet member with staff status, council admin on their own council's object,
 #               council admin on another council's object, superuser), each (GET, POST).
 # Users who are not staff are sent to the admin's login page everywhere.
@@ -70,6 +72,11 @@ SCOPED: dict[str, tuple[tuple[object, object], ...]] = {
 SCOPED_OVERRIDES = {
     (Council, "add"): ((403, 403), (403, 403), (403, 403), (200, OK)),
     (Council, "delete"): ((MISSING, MISSING), (403, 403), (MISSING, MISSING), (200, OK)),
+    # A published quarter is read only, for everyone: viewed, never added, changed or deleted.
+    (PublishedQuarter, "add"): ((403, 403),) * 4,
+    (PublishedQuarter, "change"): ((MISSING, MISSING), (200, 403), (MISSING, MISSING), (200, 403)),
+    (PublishedQuarter, "delete"): ((MISSING, MISSING), (403, 403), (MISSING, MISSING), (403, 403)),
+    (PublishedQuarter, "history"): ((MISSING, MISSING), (200, 200), (MISSING, MISSING), (200, 200)),
 }
 # Admins of what belongs to no council (users, groups, sign-in logs): superusers only.
 # kind: (cabinet member with staff status, council admin, superuser), each (GET, POST).
@@ -176,7 +183,7 @@ def _expected(url: AdminUrl, user: str, own: bool) -> tuple[object, object]:
     if url.model is None:
         if url.kind == "app_list" and user == "council_admin":
             scoped = any(
-                isinstance(model_admin, CouncilScopedAdmin)
+                isinstance(model_admin, CouncilScopedMixin)
                 for model, model_admin in SITE._registry.items()
                 if model._meta.app_label == url.detail
             )
@@ -184,7 +191,7 @@ def _expected(url: AdminUrl, user: str, own: bool) -> tuple[object, object]:
         return SITE_PAGES[url.kind].get(user, (LOGIN, LOGIN))
     if user in NOT_STAFF:
         return (LOGIN, LOGIN)
-    scoped = isinstance(SITE._registry[url.model], CouncilScopedAdmin)
+    scoped = isinstance(SITE._registry[url.model], CouncilScopedMixin)
     if url.kind == "autocomplete":
         return AUTOCOMPLETE[STAFF.index(user)]
     if url.kind == "view_on_site":
@@ -205,7 +212,7 @@ def has_expectation(url: AdminUrl) -> bool:
         return url.kind in SITE_PAGES
     if url.kind in ("autocomplete", "view_on_site"):
         return True
-    scoped = isinstance(SITE._registry[url.model], CouncilScopedAdmin)
+    scoped = isinstance(SITE._registry[url.model], CouncilScopedMixin)
     return url.kind in (SCOPED if scoped else UNSCOPED)
 
 
@@ -254,6 +261,15 @@ def _council_objects(slug: str, officer) -> dict:
         ),
         ThemeNarrative: ThemeNarrative.objects.create(
             theme=theme, financial_year=2020, quarter=3, text=f"{slug.title()} narrative"
+        ),
+        PublishedQuarter: PublishedQuarter.objects.create(
+            council=council,
+            financial_year=2020,
+            quarter=3,
+            published_by_name=f"{slug.title()} performance team",
+            published_at=timezone.now(),
+            data={},
+            body_html="<p>Report</p>",
         ),
         Group: Group.objects.create(name=f"{slug.title()} group"),
         AccessAttempt: AccessAttempt.objects.create(

@@ -6,6 +6,7 @@ The steps come from the migration graph, so migrations added later are walked to
 
 from __future__ import annotations
 
+import datetime
 import functools
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 
 from actions.models import Action, ActionStatus
+from core.periods import Quarter
+from dashboard.publishing import publish_quarter
 from plans.models import Council, Membership, Role
 from tests.factories import make_action, make_council, make_update, make_user
 
@@ -116,6 +119,7 @@ def seeded(db):
     membership.role = Role.ADMIN
     membership.save()  # a second history row
     make_user("cabinet", make_council(), Role.CABINET)
+    publish_quarter(medway, Quarter.parse("Q3 2020/21"), membership.user, datetime.date.today())
     return row_counts()
 
 

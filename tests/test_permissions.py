@@ -9,11 +9,14 @@ outside it; writes are 403 (or 405 on a read-only page) for those who may only r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from core.periods import Quarter
+from dashboard.publishing import publish_quarter
 from plans.models import Role
 from tests.factories import (
     make_action,
@@ -89,6 +92,30 @@ RETURN_SHEET = Kind({**COUNCIL_READ.expected, "cabinet": (403, 405)})
 # Its upload: a GET leads back to the return page; cabinet members cannot upload.
 RETURN_UPLOAD = _kind(("login", "login"), (404, 404), {302}, 403, "ok")
 
+# Signing a quarter off: the council's administrators only (the world's Q3 2020/21 is already
+# signed off, so the confirmation page leads back to its dashboard and a POST is refused there).
+SIGN_OFF = Kind(
+    {
+        "anonymous": ("login", "login"),
+        "other_officer": (404, 404),
+        "officer": (403, 403),
+        "cabinet": (403, 403),
+        "council_admin": ({302}, "ok"),
+        "superuser": ({302}, "ok"),
+    }
+)
+# A published quarter's cabinet pack (PDF): cabinet members and administrators of the council.
+CABINET_PACK = Kind(
+    {
+        "anonymous": ("login", "login"),
+        "other_officer": (404, 404),
+        "officer": (404, 405),
+        "cabinet": (200, 405),
+        "council_admin": (200, 405),
+        "superuser": (200, 405),
+    }
+)
+
 EXPECTATIONS: dict[str, Kind] = {
     "login": PUBLIC_FORM,
     "logout": LOGOUT,
@@ -116,6 +143,8 @@ EXPECTATIONS: dict[str, Kind] = {
     "kpi-return": COUNCIL_WRITE,
     "kpi-return-sheet": RETURN_SHEET,
     "kpi-return-upload": RETURN_UPLOAD,
+    "sign-off": SIGN_OFF,
+    "cabinet-pack": CABINET_PACK,
 }
 
 
@@ -138,6 +167,7 @@ def world(db):
     value = make_value(kpi, 2020, 3, 80, 75)
     make_risk(medway)
     make_savings(medway, plan=plan)
+    publish_quarter(medway, Quarter.parse("Q3 2020/21"), users["council_admin"], date.today())
     objects = {"action-detail": action, "kpi-detail": kpi, "kpi-value-history": value}
     return {"council": medway, "users": users, "objects": objects}
 

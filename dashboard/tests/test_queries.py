@@ -22,6 +22,7 @@ DASHBOARD_QUERY_LIST = [
     "session",
     "user",
     "council visible to the user, with the user's role",
+    "the quarter's publication, if it is signed off",
     "quarters with data (for the quarter switch)",
     "KPIs with theme and plan",
     "their values for this quarter and the four before (and annual outturns)",

@@ -1,0 +1,94 @@
+"""Signing a quarter off and the published quarter's cabinet pack.
+
+The views parse the URL, check the user's role in the council (another council's quarter is a
+404 through CouncilMixin) and hand the work to ``dashboard.publishing``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.views.generic import TemplateView, View
+
+from core.periods import Quarter
+from dashboard import publishing
+from dashboard.generic import CouncilMixin
+from dashboard.views import dashboard_url, today
+
+
+def _quarter(kwargs: dict[str, Any]) -> Quarter:
+    try:
+        return Quarter.from_slug(kwargs["year"], kwargs["quarter"])
+    except ValueError as exc:
+        raise Http404(str(exc)) from None
+
+
+class SignOffView(CouncilMixin, TemplateView):
+    """Confirm, then sign a quarter off: its report is published to cabinet as a snapshot.
+    Council administrators only (anyone else of the council: 403)."""
+
+    template_name = "dashboard/sign_off.html"
+    http_method_names = ["get", "post", "head"]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.quarter = _quarter(kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def check_role(self) -> None:
+        if not publishing.may_publish(self.request.user, self.council):
+            raise PermissionDenied("Only the council's administrators sign a quarter off.")
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.check_role()
+        published = publishing.publication(self.council, self.quarter)
+        if published is not None:
+            messages.info(
+                request,
+                f"{self.quarter} was signed off on {published.published_at:%-d %B %Y}.",
+            )
+            return HttpResponseRedirect(dashboard_url(self.council, self.quarter))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.check_role()
+        try:
+            publishing.publish_quarter(self.council, self.quarter, request.user, today())
+        except publishing.PublishError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{self.quarter} is signed off and published to Cabinet.")
+        return HttpResponseRedirect(dashboard_url(self.council, self.quarter))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            quarter=self.quarter,
+            quarter_ended=publishing.publishable(self.quarter, today()),
+            dashboard_url=dashboard_url(self.council, self.quarter),
+        )
+        return context
+
+
+class CabinetPackView(CouncilMixin, View):
+    """A published quarter's cabinet pack as a PDF, drawn from its snapshot. For the
+    council's cabinet members and administrators; anything else is a 404."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        quarter = _quarter(kwargs)
+        if publishing.council_role(request.user, self.council) not in publishing.PACK_READERS:
+            raise Http404("No cabinet pack here.")
+        published = publishing.publication(self.council, quarter)
+        if published is None:
+            raise Http404(f"{quarter} has not been published.")
+        pdf = publishing.cabinet_pack(published)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        name = f"{self.council.slug}-{quarter.year.slug}-q{quarter.number}-cabinet-pack.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
