@@ -13,5 +13,10 @@ urlpatterns = [
         views.kpi_return,
         name="kpi-return",
     ),
+    path(
+        "<slug:council>/<str:year>/<str:quarter>/status/",
+        views.quarter_status_board,
+        name="quarter-status",
+    ),
     path("kpi-values/<int:pk>/history/", views.kpi_value_history, name="kpi-value-history"),
 ]
