@@ -62,11 +62,11 @@ def current_quarter(council: Council, today: datetime.date) -> tuple[Quarter, An
     """The latest quarter whose collection window (the quarter's own dates, else the rule's)
     has opened by ``today``, with its window."""
     quarter = Quarter.for_date(today)
-    for _ in range(3):  # the quarter under way never opens; one of the two before it has
-        quarter = quarter.previous()
+    for _ in range(4):  # a window opens on its quarter's last day at the earliest
         window = council.collection_window(quarter)
         if window.is_open(today):
             return quarter, window
+        quarter = quarter.previous()
     return None
 
 
