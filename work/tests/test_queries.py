@@ -54,14 +54,11 @@ def test_a_returns_queries_grow_by_at_most_four_per_value_saved(client):
         for n, kpi in enumerate(kpis):
             value = stored.get(kpi.pk)
             shown = "" if value is None else f"{value.actual.normalize():f}"
-            data.update(
-                {
-                    f"actual-{kpi.pk}": typed if n < changed else shown,
-                    f"version-{kpi.pk}": "" if value is None else str(value.version),
-                    f"shown-actual-{kpi.pk}": shown,
-                    f"shown-commentary-{kpi.pk}": "",
-                }
-            )
+            data.update({
+                f"actual-{kpi.pk}": typed if n < changed else shown,
+                f"version-{kpi.pk}": "" if value is None else str(value.version),
+                f"shown-actual-{kpi.pk}": shown, f"shown-commentary-{kpi.pk}": "",
+            })
         with CaptureQueriesContext(connection) as queries:
             assert client.post("/medway/2020-21/q3/return/", data).status_code == 302
         for value in stored.values():
