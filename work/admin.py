@@ -1,9 +1,15 @@
 """The reminders sent, read-only, for the council's administrators."""
 
 from django.contrib import admin
+from django_tasks_db.models import DBTaskResult
 
 from plans.admin import CouncilScopedMixin
 from work.models import Reminder
+
+# The task queue's rows belong to no council: they are the operators' (read them with the
+# database), not the council administrators' admin.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
 
 
 @admin.register(Reminder)
