@@ -165,7 +165,7 @@ def quarter_status(council: Council, quarter: Quarter) -> QuarterStatus:
         ).select_related("user", "manager")
     }
     officers: dict[int, OfficerStatus] = {}
-    unassigned = OfficerStatus(None, "No one named")
+    unassigned = OfficerStatus(None, "No officer named")
 
     def officer(user_id: int | None) -> OfficerStatus:
         membership = memberships.get(user_id)

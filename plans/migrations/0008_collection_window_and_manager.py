@@ -6,6 +6,9 @@ import django.db.models.deletion
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import Q
+
+from councilplans.migration_guards import refuse_reverse_while_rows
 
 
 class Migration(migrations.Migration):
@@ -109,4 +112,6 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('council', 'financial_year', 'quarter'), name='one_window_per_quarter')],
             },
         ),
+        refuse_reverse_while_rows(__name__, ['CollectionDates', 'HistoricalCollectionDates'], what="quarters' own collection dates"),
+        refuse_reverse_while_rows(__name__, ['Membership'], Q(manager__isnull=False), what="people's managers"),
     ]

@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from councilplans.migration_guards import refuse_reverse_while_rows
+
 
 class Migration(migrations.Migration):
 
@@ -33,4 +35,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('council', 'financial_year', 'quarter', 'stage', 'recipient'), name='one_reminder_per_stage_and_person')],
             },
         ),
+        refuse_reverse_while_rows(__name__, ['Reminder'], what='the record of reminders sent'),
     ]
