@@ -29,4 +29,8 @@ RUN SECRET_KEY=build-only-not-secret python manage.py collectstatic --no-input \
 USER app
 EXPOSE 8000
 # tests/test_gunicorn.py runs this very command against a real request.
+# The companion container (same image and environment) runs the task worker that sends the
+# quarterly collection reminders:  python manage.py db_worker --no-reload
+# and a daily scheduler (cron, a systemd timer or the platform's) enqueues the run with
+#   python manage.py send_reminders --enqueue   (see README, "The task worker").
 CMD ["gunicorn", "councilplans.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_tasks_db",
     "core",
     "plans",
     "actions",
@@ -188,6 +189,13 @@ if _email_backend.endswith("smtp.EmailBackend"):
     }
 MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "councilplans@localhost")
+# The service's address as people reach it: links in emails sent outside a request (the
+# collection reminders) start with it.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
+
+# Background tasks (the daily collection reminders): Django's tasks framework, stored in the
+# database and run by `manage.py db_worker` (see README, "Reminders and the task worker").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Content-Security-Policy: Django's built-in middleware, nonce-based, no unsafe-inline.
 SECURE_CSP = {

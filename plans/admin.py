@@ -35,6 +35,7 @@ from plans.admin_display import (
 from plans.admin_people import PeopleAdminMixin
 from plans.adminsite import MAX_ID, parse_id, search_term_problem
 from plans.models import (
+    CollectionDates,
     Council,
     Membership,
     Plan,
@@ -352,6 +353,21 @@ class CouncilAdmin(CouncilScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+@admin.register(CollectionDates)
+class CollectionDatesAdmin(CouncilScopedAdmin):
+    """A quarter's own collection dates, where they differ from the council's rule."""
+
+    list_display = ["council", "period", "opens_on", "deadline", "grace_ends"]
+    list_filter = ["council", "financial_year", "quarter"]
+    autocomplete_fields = ["council"]
+    list_select_related = ["council"]
+    search_fields = ["council__name"]
+
+    @admin.display(description="quarter")
+    def period(self, obj: CollectionDates) -> str:
+        return str(obj.period)
 
 
 @admin.register(Membership)

@@ -12,8 +12,16 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.cycle import (
+    DEFAULT_DEADLINE_DAYS,
+    DEFAULT_GRACE_DAYS,
+    DEFAULT_OPENS_AFTER_DAYS,
+    DEFAULT_REMINDER_LEAD_DAYS,
+    CollectionRule,
+    CollectionWindow,
+)
 from core.formatting import format_measure, format_money
-from core.periods import FinancialYear
+from core.periods import FinancialYear, Quarter
 from core.rag import DEFAULT_TOLERANCE
 from core.savings import (
     DEFAULT_AT_RISK_SHORTFALL,
@@ -91,6 +99,30 @@ class Council(models.Model):
         default=ActionStatusScheme.SINGLE,
         help_text="Whether this council reports one status per action, or stage and RAG apart.",
     )
+    collection_opens_after_days = models.PositiveSmallIntegerField(
+        "collection opens (days after the quarter ends)",
+        default=DEFAULT_OPENS_AFTER_DAYS,
+        validators=[MaxValueValidator(365)],
+        help_text="0: officers are asked for the quarter's figures the day it ends.",
+    )
+    collection_deadline_days = models.PositiveSmallIntegerField(
+        "deadline (days after the quarter ends)",
+        default=DEFAULT_DEADLINE_DAYS,
+        validators=[MaxValueValidator(365)],
+        help_text="When the quarter's values and action updates are due (28: four weeks).",
+    )
+    collection_grace_days = models.PositiveSmallIntegerField(
+        "grace period (days after the deadline)",
+        default=DEFAULT_GRACE_DAYS,
+        validators=[MaxValueValidator(365)],
+        help_text="After it, what is still missing goes to the performance team and managers.",
+    )
+    reminder_lead_days = models.PositiveSmallIntegerField(
+        "reminder (days before the deadline)",
+        default=DEFAULT_REMINDER_LEAD_DAYS,
+        validators=[MaxValueValidator(365)],
+        help_text="When officers with something missing are reminded before the deadline.",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = CouncilQuerySet.as_manager()
@@ -104,6 +136,33 @@ class Council(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("council-home", kwargs={"council": self.slug})
+
+    def clean(self) -> None:
+        if problems := self.collection_rule.problems():
+            raise ValidationError(
+                {
+                    f"collection_{k}" if k != "reminder_lead_days" else k: v
+                    for k, v in problems.items()
+                }
+            )
+
+    @property
+    def collection_rule(self) -> CollectionRule:
+        return CollectionRule(
+            opens_after_days=self.collection_opens_after_days,
+            deadline_days=self.collection_deadline_days,
+            grace_days=self.collection_grace_days,
+            reminder_lead_days=self.reminder_lead_days,
+        )
+
+    def collection_window(self, quarter: Quarter) -> CollectionWindow:
+        """The quarter's window: its own dates where set (one query), else the rule's."""
+        dates = self.collection_dates.filter(
+            financial_year=quarter.year.start_year, quarter=quarter.number
+        ).first()
+        if dates is not None:
+            return dates.window(quarter)
+        return self.collection_rule.window(quarter)
 
 
 class Role(models.TextChoices):
@@ -129,6 +188,15 @@ class Membership(models.Model):
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
     job_title = models.CharField(max_length=200, blank=True)
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_memberships",
+        help_text="Told, with the performance team, what this person has not entered once "
+        "a quarter's deadline and grace period have passed.",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = MembershipQuerySet.as_manager()
@@ -142,6 +210,79 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()}, {self.council.short_name}"
+
+    def clean(self) -> None:
+        if not (self.manager_id and self.council_id):
+            return
+        if self.manager_id == self.user_id:
+            raise ValidationError({"manager": "A person cannot be their own manager."})
+        if not Membership.objects.filter(council=self.council_id, user=self.manager_id).exists():
+            raise ValidationError({"manager": "Choose someone who belongs to this council."})
+
+
+class CollectionDatesQuerySet(CouncilScopedQuerySet):
+    pass
+
+
+class CollectionDates(models.Model):
+    """One quarter's own collection dates, standing over the council's rule."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="collection_dates")
+    financial_year = financial_year_field("financial year")
+    quarter = models.PositiveSmallIntegerField(choices=[(n, f"Q{n}") for n in range(1, 5)])
+    opens_on = models.DateField("window opens", validators=[validate_plausible_date])
+    deadline = models.DateField(validators=[validate_plausible_date])
+    grace_ends = models.DateField(
+        "grace period ends",
+        validators=[validate_plausible_date],
+        help_text="The day after it, what is still missing is escalated.",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = CollectionDatesQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = "quarter's collection dates"
+        verbose_name_plural = "quarters' collection dates"
+        ordering = ["council__name", "-financial_year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "financial_year", "quarter"], name="one_window_per_quarter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} collection ({self.council.short_name})"
+
+    @property
+    def period(self) -> Quarter:
+        return FinancialYear(self.financial_year).quarter(self.quarter)
+
+    def window(self, quarter: Quarter | None = None) -> CollectionWindow:
+        return CollectionWindow(
+            quarter=quarter or self.period,
+            opens_on=self.opens_on,
+            deadline=self.deadline,
+            grace_ends=self.grace_ends,
+            reminder_lead_days=self.council.reminder_lead_days,
+        )
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.opens_on and self.deadline and self.deadline < self.opens_on:
+            errors["deadline"] = "The deadline cannot be before the window opens."
+        if self.deadline and self.grace_ends and self.grace_ends < self.deadline:
+            errors["grace_ends"] = "The grace period cannot end before the deadline."
+        if (
+            self.opens_on
+            and self.financial_year
+            and self.quarter in range(1, 5)
+            and self.opens_on < self.period.start
+        ):
+            errors["opens_on"] = "The window cannot open before the quarter begins."
+        if errors:
+            raise ValidationError(errors)
 
 
 class PlanKind(models.TextChoices):

@@ -11,6 +11,7 @@ administer the object's council must leave the database as it was.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ from kpis.models import KPI, KpiValue
 from kpis.schemes import RagScheme
 from plans.admin import CouncilScopedMixin
 from plans.models import (
+    CollectionDates,
     Council,
     Membership,
     Plan,
@@ -42,6 +44,7 @@ from plans.models import (
 from publishing.models import PublishedQuarter
 from risks.models import RiskAssessment, RiskMatrix, RiskRegisterEntry
 from tests import factories as f
+from work.models import Reminder
 
 SITE = admin.site
 USERS = ["anonymous", "officer", "other_officer", "cabinet", "council_admin", "superuser"]
@@ -77,6 +80,17 @@ SCOPED_OVERRIDES = {
     (PublishedQuarter, "change"): ((MISSING, MISSING), (200, 403), (MISSING, MISSING), (200, 403)),
     (PublishedQuarter, "delete"): ((MISSING, MISSING), (403, 403), (MISSING, MISSING), (403, 403)),
     (PublishedQuarter, "history"): ((MISSING, MISSING), (200, 200), (MISSING, MISSING), (200, 200)),
+}
+# Read-only records of a council (the reminders sent): its administrators see them, nobody
+# adds, changes or deletes one. (cabinet, council admin own, council admin other, superuser).
+READ_ONLY_MODELS = (Reminder,)
+READ_ONLY: dict[str, tuple[tuple[object, object], ...]] = {
+    "changelist": ((403, 403), (200, OK), (200, OK), (200, OK)),
+    "add": ((403, 403),) * 4,
+    "change": ((MISSING, MISSING), (200, 403), (MISSING, MISSING), (200, 403)),
+    "delete": ((MISSING, MISSING), (403, 403), (MISSING, MISSING), (403, 403)),
+    "history": ((MISSING, MISSING), (200, 200), (MISSING, MISSING), (200, 200)),
+    "object": ((TO_CHANGE,) * 2,) * 4,
 }
 # Admins of what belongs to no council (users, groups, sign-in logs): superusers only.
 # kind: (cabinet member with staff status, council admin, superuser), each (GET, POST).
@@ -183,7 +197,7 @@ def _expected(url: AdminUrl, user: str, own: bool) -> tuple[object, object]:
     if url.model is None:
         if url.kind == "app_list" and user == "council_admin":
             scoped = any(
-                isinstance(model_admin, CouncilScopedMixin)
+                isinstance(model_admin, CouncilScopedMixin) or model in READ_ONLY_MODELS
                 for model, model_admin in SITE._registry.items()
                 if model._meta.app_label == url.detail
             )
@@ -198,7 +212,10 @@ def _expected(url: AdminUrl, user: str, own: bool) -> tuple[object, object]:
         column = {"cabinet": 0, "council_admin": 1 if own else 2, "superuser": 3}[user]
         status = VIEW_ON_SITE[column] if hasattr(url.model, "get_absolute_url") else 404
         return (status, status)
-    if scoped:
+    if url.model in READ_ONLY_MODELS:
+        row = READ_ONLY[url.kind]
+        column = {"cabinet": 0, "council_admin": 1 if own else 2, "superuser": 3}[user]
+    elif scoped:
         row = SCOPED_OVERRIDES.get((url.model, url.kind)) or SCOPED[url.kind]
         column = {"cabinet": 0, "council_admin": 1 if own else 2, "superuser": 3}[user]
     else:
@@ -212,6 +229,8 @@ def has_expectation(url: AdminUrl) -> bool:
         return url.kind in SITE_PAGES
     if url.kind in ("autocomplete", "view_on_site"):
         return True
+    if url.model in READ_ONLY_MODELS:
+        return url.kind in READ_ONLY
     scoped = isinstance(SITE._registry[url.model], CouncilScopedMixin)
     return url.kind in (SCOPED if scoped else UNSCOPED)
 
@@ -270,6 +289,23 @@ def _council_objects(slug: str, officer) -> dict:
             published_at=timezone.now(),
             data={},
             body_html="<p>Report</p>",
+        ),
+        CollectionDates: CollectionDates.objects.create(
+            council=council,
+            financial_year=2020,
+            quarter=3,
+            opens_on=datetime.date(2021, 1, 4),
+            deadline=datetime.date(2021, 1, 29),
+            grace_ends=datetime.date(2021, 2, 5),
+        ),
+        Reminder: Reminder.objects.create(
+            council=council,
+            financial_year=2020,
+            quarter=3,
+            stage="opened",
+            recipient=officer,
+            email=f"officer@{slug}.example",
+            items=[{"officer": "officer", "label": f"{slug.title()} complaints"}],
         ),
         Group: Group.objects.create(name=f"{slug.title()} group"),
         AccessAttempt: AccessAttempt.objects.create(

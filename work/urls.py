@@ -23,5 +23,10 @@ urlpatterns = [
         views.kpi_return_upload,
         name="kpi-return-upload",
     ),
+    path(
+        "<slug:council>/<str:year>/<str:quarter>/status/",
+        views.quarter_status_board,
+        name="quarter-status",
+    ),
     path("kpi-values/<int:pk>/history/", views.kpi_value_history, name="kpi-value-history"),
 ]

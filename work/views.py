@@ -42,6 +42,7 @@ from kpis.services import (
 )
 from plans.audit import audit_trail
 from plans.models import Council, Membership, Role
+from work.collection import quarter_status
 from work.forms import ActionUpdateForm
 
 #: How many ended quarters My work looks back over for returns still missing values.
@@ -573,3 +574,35 @@ def kpi_value_history(request: HttpRequest, pk: int) -> HttpResponse:
             "audit": audit_trail(value.history.all()),
         },
     )
+
+
+@login_required
+@require_safe
+def quarter_status_board(request: HttpRequest, council: str, year: str, quarter: str):
+    """The performance team's view of a quarter's collection: who has entered what, and
+    what looks wrong. Council administrators only (others of the council: 403)."""
+    try:
+        period = Quarter.from_slug(year, quarter)
+    except ValueError:
+        raise Http404("No such quarter.") from None
+    council_obj = get_object_or_404(Council.objects.visible_to(request.user), slug=council)
+    if not Council.objects.administered_by(request.user).filter(pk=council_obj.pk).exists():
+        raise PermissionDenied("Only the council's administrators see the status board.")
+    status = quarter_status(council_obj, period)
+    return render(
+        request,
+        "work/quarter_status.html",
+        {
+            "council": council_obj,
+            "quarter": period,
+            "status": status,
+            "window": status.window,
+            "window_state": status.window.state(timezone.localdate()),
+            "previous_url": _status_url(council_obj, period.previous()),
+            "next_url": _status_url(council_obj, period.next()),
+        },
+    )
+
+
+def _status_url(council: Council, quarter: Quarter) -> str:
+    return reverse("quarter-status", kwargs={"council": council.slug, **quarter.url_kwargs})
