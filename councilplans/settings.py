@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "risks",
     "dashboard",
     "work",
+    "workbooks",
 ]
 
 MIDDLEWARE = [
