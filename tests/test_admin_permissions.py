@@ -27,10 +27,11 @@ from django.urls import URLPattern, URLResolver, reverse
 from actions.models import Action, ActionUpdate
 from kpis.models import KPI, KpiValue
 from kpis.schemes import RagScheme
-from plans.admin import CouncilScopedAdmin
+from plans.admin import CouncilScopedMixin
 from plans.models import Council, Membership, Plan, Role, SavingsTarget, Theme
 from risks.models import RiskAssessment, RiskMatrix, RiskRegisterEntry
 from tests import factories as f
+from workbooks.models import WorkbookImport
 
 SITE = admin.site
 USERS = ["anonymous", "officer", "other_officer", "cabinet", "council_admin", "superuser"]
@@ -53,12 +54,21 @@ SCOPED: dict[str, tuple[tuple[object, object], ...]] = {
     # History detail is read-only: reverting is not offered, its POST is refused.
     "simple_history": ((MISSING, MISSING), (200, 405), (MISSING, MISSING), (200, 405)),
     "object": ((TO_CHANGE,) * 2,) * 4,  # <id>/ redirects to <id>/change/
-    # Importing a workbook (KPIs): no object; the council is picked from those administered,
+    # Importing a workbook: no object; the council is picked from those administered,
     # so a POST re-shows the form (the matrix posts no file) and writes nothing.
     "import": ((403, 403), (200, 200), (200, 200), (200, 200)),
+    # A council's workbook (the page lists those administered) and the blank template.
+    "export": ((403, 403), (200, 200), (200, 200), (200, 200)),
+    "template": ((403, 403), (200, 200), (200, 200), (200, 200)),
 }
 # Only superusers create and delete councils.
 SCOPED_OVERRIDES = {
+    # The workbook import moved to the workbooks app: the old address leads there.
+    (KPI, "import"): (("redirect",) * 2,) * 4,
+    # Past workbook imports are a record: listed and viewed, never added, changed or deleted.
+    (WorkbookImport, "add"): ((403, 403),) * 4,
+    (WorkbookImport, "change"): ((MISSING, MISSING), (200, 403), (MISSING, MISSING), (200, 403)),
+    (WorkbookImport, "delete"): ((MISSING, MISSING), (403, 403), (MISSING, MISSING), (403, 403)),
     (Council, "add"): ((403, 403), (403, 403), (403, 403), (200, OK)),
     (Council, "delete"): ((MISSING, MISSING), (403, 403), (MISSING, MISSING), (200, OK)),
 }
@@ -167,7 +177,7 @@ def _expected(url: AdminUrl, user: str, own: bool) -> tuple[object, object]:
     if url.model is None:
         if url.kind == "app_list" and user == "council_admin":
             scoped = any(
-                isinstance(model_admin, CouncilScopedAdmin)
+                isinstance(model_admin, CouncilScopedMixin)
                 for model, model_admin in SITE._registry.items()
                 if model._meta.app_label == url.detail
             )
@@ -175,7 +185,7 @@ def _expected(url: AdminUrl, user: str, own: bool) -> tuple[object, object]:
         return SITE_PAGES[url.kind].get(user, (LOGIN, LOGIN))
     if user in NOT_STAFF:
         return (LOGIN, LOGIN)
-    scoped = isinstance(SITE._registry[url.model], CouncilScopedAdmin)
+    scoped = isinstance(SITE._registry[url.model], CouncilScopedMixin)
     if url.kind == "autocomplete":
         return AUTOCOMPLETE[STAFF.index(user)]
     if url.kind == "view_on_site":
@@ -196,7 +206,7 @@ def has_expectation(url: AdminUrl) -> bool:
         return url.kind in SITE_PAGES
     if url.kind in ("autocomplete", "view_on_site"):
         return True
-    scoped = isinstance(SITE._registry[url.model], CouncilScopedAdmin)
+    scoped = isinstance(SITE._registry[url.model], CouncilScopedMixin)
     return url.kind in (SCOPED if scoped else UNSCOPED)
 
 
@@ -240,6 +250,7 @@ def _council_objects(slug: str, officer) -> dict:
             risk=risk, financial_year=2020, quarter=3, score="AI", assessed_by=officer
         ),
         SavingsTarget: f.make_savings(council, plan=plan, title=f"{slug.title()} savings"),
+        WorkbookImport: WorkbookImport.objects.create(council=council, file_name=f"{slug}.xlsx"),
         Group: Group.objects.create(name=f"{slug.title()} group"),
         AccessAttempt: AccessAttempt.objects.create(
             username=slug, user_agent="test", failures_since_start=1, ip_address="192.0.2.1"
@@ -362,6 +373,9 @@ def _check(response, expected: object, where: str) -> None:
     elif expected == TO_CHANGE:
         assert response.status_code == 302, where
         assert response.url.endswith("/change/"), where
+    elif expected == "redirect":  # to the address the page moved to
+        assert response.status_code == 302, where
+        assert response.url == reverse("admin:workbooks_workbookimport_import"), where
     elif expected == OK:
         assert response.status_code in (200, 302), where
         if response.status_code == 302:

@@ -1238,4 +1238,20 @@ def import_workbook(
                 steps[name_](sheets[name_])
         if result.errors or result.dry_run:
             transaction.set_rollback(True)
+        else:
+            record(council, user, name, result)
     return result
+
+
+def record(council: Council, user, name: str, result: ImportResult) -> None:
+    from workbooks.models import WorkbookImport
+
+    WorkbookImport.objects.create(
+        council=council,
+        user=user,
+        file_name=str(name)[:255],
+        summary={
+            sheet: {"created": t.created, "updated": t.updated, "unchanged": t.unchanged}
+            for sheet, t in result.tallies.items()
+        },
+    )

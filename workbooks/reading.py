@@ -159,9 +159,10 @@ def read_workbook(
         stem = path.stem.strip().casefold()
         sheet = next((s for s in sheet_names if s.casefold() == stem), None)
         if sheet is None:
+            names = [f"{s}.csv" for s in sheet_names]
             raise WorkbookError(
                 "A CSV file is one sheet, named after it: call it "
-                + " or ".join(f"{s}.csv" for s in sheet_names)
+                + (", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0])
                 + f" (not {path.name})."
             )
         return {sheet: _read_csv(data)}
