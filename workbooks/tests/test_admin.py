@@ -6,15 +6,15 @@ from __future__ import annotations
 import io
 
 import pytest
-from openpyxl import load_workbook
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from kpis.models import KPI
-from workbooks.models import WorkbookImport
-from workbooks.tests.test_measures import MEASURES, xlsx
 from plans.models import Role
 from tests.factories import make_council, make_plan, make_theme, make_user
+from workbooks.models import WorkbookImport
+from workbooks.tests.test_measures import MEASURES, xlsx
 
 URL = reverse("admin:workbooks_workbookimport_import")
 EXPORT = reverse("admin:workbooks_workbookimport_export")
@@ -96,7 +96,8 @@ def test_past_imports_are_listed_for_their_council_only(client, medway, medway_a
     client.post(URL, {"council": medway.pk, "file": upload(xlsx({"Measures": MEASURES}))})
     client.post(URL, {"confirm": "1"})
     record = WorkbookImport.objects.get()
-    assert (record.council, record.user, record.file_name) == (medway, medway_admin, "Workbook.xlsx")
+    assert (record.council, record.user) == (medway, medway_admin)
+    assert record.file_name == "Workbook.xlsx"
     assert record.summary["Measures"] == {"created": 2, "updated": 0, "unchanged": 0}
     assert "Measures: 2 created" in client.get(IMPORTS).text
     other = make_council()
@@ -124,5 +125,5 @@ def test_blank_template_has_instructions_and_drop_downs(client, medway, medway_a
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames[0] == "Instructions"
     status = book["Plans"].data_validations.dataValidation
-    assert any('"Draft,Approved,Published,Archived"' == rule.formula1 for rule in status)
+    assert any(rule.formula1 == '"Draft,Approved,Published,Archived"' for rule in status)
     assert [c.value for c in book["Risks"][1]][:2] == ["Reference", "Title"]
