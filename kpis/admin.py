@@ -1,6 +1,5 @@
 """Admin for KPIs, with their values inline."""
 
-
 from django.contrib import admin
 from django.urls import path
 from django.utils.html import format_html_join

@@ -935,16 +935,14 @@ class _Importer:
             index = used[key]
             used[key] += 1
             existing = stored[key][index] if index < len(stored[key]) else None
-            update = existing or ActionUpdate(action=action, date=date, author=self.user)
+            update = existing or ActionUpdate(action=action, date=date)
             before = _snapshot(update, names)
             self.choice_fields(update, ACTION_UPDATES, row)
             if "% complete" in row:
                 update.percent_complete = self.read(ACTION_UPDATES, row, "% complete", parse_whole)
             self.text_fields(update, row, (("Commentary", "commentary"), ("Author", "author_name")))
             if "Author email" in row:
-                update.author = self.person(ACTION_UPDATES, row, "Author email") or (
-                    update.author if existing is None and not row.text("Author email") else None
-                )
+                update.author = self.person(ACTION_UPDATES, row, "Author email")
             self.finish(ACTION_UPDATES, row, update, before, names, errors_before)
 
     # Risks -------------------------------------------------------------------------------
