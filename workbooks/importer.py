@@ -21,7 +21,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from actions.models import Action, ActionUpdate
+from actions.models import Action, ActionUpdate, status_from_stage_and_rag
 from core.periods import quarter_of_month
 from core.rag import PRESET_CHOICES, PRESETS, Polarity, Trend
 from core.risk import PRESETS as MATRIX_PRESETS
@@ -264,6 +264,19 @@ class _Importer:
                     continue
                 if value or obj._meta.get_field(column.field).blank:
                     setattr(obj, column.field, value)
+
+    def status_scheme(self, sheet: str, row: Row) -> None:
+        """A council reporting stage and RAG apart gives them; its status follows from them."""
+        if self.council.action_status_scheme != ActionStatusScheme.STAGE_AND_RAG:
+            return
+        if row.text("Status") and not (row.text("Stage") or row.text("RAG")):
+            self.error(
+                sheet,
+                row.number,
+                "Status",
+                "this council reports stage and RAG apart: give the Stage and RAG "
+                "(the status follows from them)",
+            )
 
     def person(self, sheet: str, row: Row, column: str):
         email = row.text(column)
@@ -848,6 +861,7 @@ class _Importer:
             seen[key] = row.number
             action = action or Action(plan=plan, theme=theme, order=number)
             before = _snapshot(action, names)
+            self.status_scheme(ACTIONS, row)
             self.choice_fields(action, ACTIONS, row)
             self.text_fields(
                 action,
@@ -937,12 +951,15 @@ class _Importer:
             existing = stored[key][index] if index < len(stored[key]) else None
             update = existing or ActionUpdate(action=action, date=date)
             before = _snapshot(update, names)
+            self.status_scheme(ACTION_UPDATES, row)
             self.choice_fields(update, ACTION_UPDATES, row)
             if "% complete" in row:
                 update.percent_complete = self.read(ACTION_UPDATES, row, "% complete", parse_whole)
             self.text_fields(update, row, (("Commentary", "commentary"), ("Author", "author_name")))
             if "Author email" in row:
                 update.author = self.person(ACTION_UPDATES, row, "Author email")
+            if update.stage or update.rag:  # the status follows (as the forms set it)
+                update.status = status_from_stage_and_rag(update.stage, update.rag)
             self.finish(ACTION_UPDATES, row, update, before, names, errors_before)
 
     # Risks -------------------------------------------------------------------------------

@@ -234,3 +234,19 @@ def test_commands_export_and_import_into_a_new_council(medway, admin, tmp_path):
     assert swale.slug == "swale-borough-council"
     assert Action.objects.filter(plan__council=swale).count() == 1
     assert "Actions: 1 created" in out.getvalue()
+
+
+def test_a_council_reporting_stage_and_rag_gives_them(medway, admin):
+    medway.action_status_scheme = "stage_and_rag"
+    medway.save()
+    result = run(medway, admin, BOOK)
+    assert "Actions row 2, Status: this council reports stage and RAG apart" in str(
+        result.errors[0]
+    )
+    book = copy.deepcopy(BOOK)
+    book["Actions"][0][6:7] = ["Stage", "RAG"]
+    book["Actions"][1][6:7] = ["In progress", "At risk"]
+    book["Action updates"][0][4] = "Stage"
+    book["Action updates"][1][4] = "In progress"
+    assert run(medway, admin, book).ok
+    assert Action.objects.get().status == ActionStatus.AT_RISK
