@@ -110,6 +110,7 @@ EXPECTATIONS: dict[str, Kind] = {
     "kpi-value-history": COUNCIL_READ,
     "action-detail": COUNCIL_WRITE,
     "kpi-return": COUNCIL_WRITE,
+    "council-workbook": COUNCIL_READ,  # the council's workbook, a download
 }
 
 

@@ -324,7 +324,7 @@ class _Importer:
 
     def action(self, sheet: str, row: Row):
         plan = self.plan(sheet, row)
-        theme = self.theme(sheet, row, plan)
+        theme = self.theme(sheet, row, plan, required=False)  # empty: an action of no theme
         number = self.read(sheet, row, "No.", parse_whole)
         if number is None:
             if not row.text("No."):
@@ -641,6 +641,7 @@ class _Importer:
                     council.action_status_scheme = parse_choice(value, ActionStatusScheme)
                 elif name == "RAG scheme":
                     self.rag_scheme(value, tally)
+                    forget_scheme(council)
                 elif name in ("Risk matrix", "Risk notation", "Risk appetite", "Risk bands"):
                     self.risk_setting(name, value, tally)
             except ValueError as error:
@@ -672,19 +673,28 @@ class _Importer:
                     f'"{value}" is neither a built-in scheme ({", ".join(PRESETS)}) nor one '
                     "of this council's RAG schemes"
                 )
-            chosen = next((s for s in schemes if s.preset == preset and s.name == value), None)
+            chosen = next((s for s in schemes if s.in_use and s.preset == preset), None)
             if chosen is None:
-                RagScheme.objects.filter(council=self.council, in_use=True).update(in_use=False)
+                self.take_out_of_use(schemes)
                 chosen = RagScheme(council=self.council, name=value, preset=preset, in_use=True)
-                chosen.full_clean()
+                try:
+                    chosen.full_clean()
+                except ValidationError as error:
+                    raise ValueError("; ".join(error.messages)) from None
                 self.save(chosen)
                 tally.created += 1
                 return
         if not chosen.in_use:
-            RagScheme.objects.filter(council=self.council, in_use=True).update(in_use=False)
+            self.take_out_of_use(schemes)
             chosen.in_use = True
             self.save(chosen)
             tally.updated += 1
+
+    def take_out_of_use(self, schemes: list[RagScheme]) -> None:
+        for scheme in schemes:
+            if scheme.in_use:
+                scheme.in_use = False
+                self.save(scheme)
 
     def matrix(self) -> RiskMatrix:
         matrix = RiskMatrix.objects.filter(council=self.council, in_use=True).first()
@@ -846,15 +856,15 @@ class _Importer:
         for row in sheet.rows:
             errors_before = len(self.result.errors)
             action, plan, theme, number = self.action(ACTIONS, row)
-            if plan is None or theme is None or number is None:
+            if plan is None or number is None or (theme is None and row.text("Theme")):
                 continue
-            key = (plan.pk, theme.pk, number)
+            key = (plan.pk, theme.pk if theme else None, number)
             if key in seen:
                 self.error(
                     ACTIONS,
                     row.number,
                     "No.",
-                    f"action {theme.number}.{number} is also in row {seen[key]}",
+                    f"action {number} of this theme is also in row {seen[key]}",
                 )
                 self.failed[ACTIONS].add(key)
                 continue
@@ -930,17 +940,19 @@ class _Importer:
             if date is None and not row.text("As at"):
                 self.error(ACTION_UPDATES, row.number, "As at", "give the date it speaks for")
             if action is None:
+                theme_pk = theme.pk if theme else None
                 if (
                     plan
-                    and theme
+                    and (theme or not row.text("Theme"))
                     and number is not None
-                    and ((plan.pk, theme.pk, number) not in self.failed[ACTIONS])
+                    and ((plan.pk, theme_pk, number) not in self.failed[ACTIONS])
                 ):
+                    where = f"theme {theme.number}" if theme else "no theme"
                     self.error(
                         ACTION_UPDATES,
                         row.number,
                         "No.",
-                        f"there is no action {theme.number}.{number} in this plan",
+                        f'there is no action {number} of {where} in "{plan.title}"',
                     )
                 continue
             if date is None:

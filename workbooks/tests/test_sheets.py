@@ -15,6 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from actions.models import Action, ActionStatus, ActionUpdate
+from kpis.schemes import RagScheme
 from plans.models import Council, Plan, Role, SavingsTarget, Theme
 from risks.models import RiskAssessment, RiskMatrix, RiskRegisterEntry
 from tests.factories import (
@@ -33,6 +34,7 @@ BOOK = {
     "Settings": [
         ["Setting", "Value"],
         ["Tolerance", "10%"],
+        ["RAG scheme", "Green band"],
         ["Risk appetite", 12],
         ["Risk bands", "low green 1; medium yellow 6; high red 12"],
     ],
@@ -102,6 +104,7 @@ def test_every_sheet_creates_its_rows(medway, admin):
     assert medway.rag_tolerance == Decimal("0.1")
     matrix = RiskMatrix.objects.get(council=medway, in_use=True)
     assert matrix.appetite == 12
+    assert RagScheme.objects.get(council=medway, in_use=True).preset == "green_band"
     plan = Plan.objects.get(council=medway)
     assert (plan.start_year, plan.end_year, plan.status) == (2024, 2026, "approved")
     assert plan.approved_on == datetime.date(2024, 7, 31)
@@ -150,6 +153,7 @@ def test_importing_again_changes_nothing_and_a_changed_cell_updates_its_row(medw
     ("sheet", "row", "column", "value", "message"),
     [
         ("Settings", 1, 1, "fifty", "Settings row 2, Value: Tolerance:"),
+        ("Settings", 2, 1, "Purple", 'Settings row 3, Value: RAG scheme: "Purple" is neither'),
         ("Plans", 1, 2, "2024/25-nonsense", "Plans row 2, Years:"),
         ("Themes", 1, 1, "", "Themes row 2, Number: every theme needs its number"),
         ("Actions", 1, 6, "Going fine", 'Actions row 2, Status: "Going fine" is not one of'),
@@ -168,7 +172,24 @@ def test_a_bad_row_in_any_sheet_writes_nothing(medway, admin, sheet, row, column
     assert not Plan.objects.filter(council=medway).exists()
     assert not RiskRegisterEntry.objects.exists() and not SavingsTarget.objects.exists()
     medway.refresh_from_db()
-    assert medway.rag_tolerance == Decimal("0.05")
+    assert medway.rag_tolerance == Decimal("0.05") and not RagScheme.objects.exists()
+
+
+def test_an_action_of_no_theme(medway, admin):
+    book = {k: BOOK[k] for k in ("Plans", "Themes")}
+    book["Actions"] = [["Plan", "Theme", "No.", "Title"], [PLAN, "", 3, "Review the plan"]]
+    book["Action updates"] = [
+        ["Plan", "Theme", "No.", "As at", "Status"],
+        [PLAN, "", 3, "01/04/2024", "Not started"],
+        [PLAN, "", 4, "01/04/2024", "Not started"],
+    ]
+    result = run(medway, admin, book)
+    assert [str(e) for e in result.errors] == [
+        f'Action updates row 3, No.: there is no action 4 of no theme in "{PLAN}"'
+    ]
+    del book["Action updates"][2]
+    assert run(medway, admin, book).ok
+    assert Action.objects.get(theme=None).updates.count() == 1
 
 
 def test_another_councils_rows_and_people_are_never_reached(medway, admin, kent):
