@@ -21,6 +21,7 @@ from django.db.migrations.loader import MigrationLoader
 from actions.models import Action, ActionStatus
 from plans.models import Council, Membership, Role
 from tests.factories import make_action, make_council, make_update, make_user
+from workbooks.models import WorkbookImport
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -116,6 +117,7 @@ def seeded(db):
     membership.role = Role.ADMIN
     membership.save()  # a second history row
     make_user("cabinet", make_council(), Role.CABINET)
+    WorkbookImport.objects.create(council=medway, file_name="Workbook.xlsx")  # a past import
     return row_counts()
 
 

@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from councilplans.migration_guards import refuse_reverse_while_rows
+
 
 class Migration(migrations.Migration):
 
@@ -29,5 +31,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'workbook import',
                 'ordering': ['-imported_at', '-pk'],
             },
+        ),
+        refuse_reverse_while_rows(
+            __name__, ["WorkbookImport"], what="the record of past workbook imports"
         ),
     ]
