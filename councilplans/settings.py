@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "publishing",
     "dashboard",
     "work",
+    "workbooks",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("work.account_urls")),
     path("", include("work.urls")),
+    path("", include("workbooks.urls")),
     path("", include("dashboard.urls")),
 ]
 

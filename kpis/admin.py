@@ -1,23 +1,16 @@
 """Admin for KPIs, with their values inline."""
 
-import base64
-
-from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
+from django.contrib import admin
 from django.urls import path
 from django.utils.html import format_html_join
+from django.views.generic import RedirectView
 
 from core.formatting import format_measure, state_tag
 from core.rag import PRESETS
-from kpis import workbook
 from kpis.models import KPI, KpiTarget, KpiValue
 from kpis.schemes import RagScheme, RagState, build_scheme, forget_scheme, rag_scheme
 from plans.admin import CouncilScopedAdmin, CouncilScopedInline
 from plans.admin_concurrency import VersionedInlineFormSet
-from plans.models import Council
 
 
 def rag_badge(value: KpiValue) -> str:
@@ -107,8 +100,11 @@ class KPIAdmin(CouncilScopedAdmin):
     change_list_template = "admin/kpis/kpi/change_list.html"
 
     def get_urls(self):
-        view = self.admin_site.admin_view(lambda request: workbook_import_view(self, request))
-        return [path("import/", view, name="kpis_kpi_import"), *super().get_urls()]
+        # The workbook import moved to the workbooks app (it spans plans, actions and risks).
+        moved = self.admin_site.admin_view(
+            RedirectView.as_view(pattern_name="admin:workbooks_workbookimport_import")
+        )
+        return [path("import/", moved, name="kpis_kpi_import"), *super().get_urls()]
 
 
 @admin.register(KpiValue)
@@ -206,92 +202,3 @@ def rag_scheme_of(obj: RagScheme):
         for s in obj.states.all()
     ]
     return build_scheme(obj.preset, obj.__dict__, states)
-
-
-class WorkbookUploadForm(forms.Form):
-    """The council to import into (only those the user administers) and the file."""
-
-    council = forms.ModelChoiceField(queryset=Council.objects.none())
-    file = forms.FileField(
-        label="Workbook",
-        help_text="An .xlsx workbook with a Measures and/or a Values sheet, or Measures.csv or "
-        "Values.csv.",
-    )
-
-    def __init__(self, *args, user, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["council"].queryset = Council.objects.administered_by(user)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > workbook.MAX_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; the largest accepted is "
-                f"{workbook.MAX_BYTES // 1024 // 1024} MB."
-            )
-        return upload
-
-
-#: Where a checked workbook waits in the session for its confirmation.
-PENDING_IMPORT = "kpis_workbook_import"
-
-
-def workbook_import_view(model_admin: admin.ModelAdmin, request):
-    """Upload → preview (a dry run: counts and errors) → confirm (the real import).
-
-    The file checked is kept in the session until confirmed, and imported again from there
-    (so what was previewed is what is imported, checked once more inside the transaction).
-    """
-    if not (model_admin.has_add_permission(request) and model_admin.has_change_permission(request)):
-        raise PermissionDenied
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.model._meta,
-        "title": "Import a workbook",
-    }
-    result = pending = None
-    form = WorkbookUploadForm(user=request.user)
-    if request.method == "POST" and request.POST.get("confirm"):
-        pending = request.session.pop(PENDING_IMPORT, None)
-        council = (
-            pending
-            and Council.objects.administered_by(request.user).filter(pk=pending["council"]).first()
-        )
-        if council is None:
-            messages.error(request, "Nothing to import: upload the workbook again.")
-            return redirect("admin:kpis_kpi_import")
-        try:
-            result = workbook.import_workbook(
-                council, request.user, pending["name"], base64.b64decode(pending["data"])
-            )
-        except workbook.WorkbookError as error:
-            messages.error(request, str(error))
-            return redirect("admin:kpis_kpi_import")
-        if result.ok:
-            summary = "; ".join(f"{sheet}: {tally}" for sheet, tally in result.tallies.items())
-            messages.success(request, f"Imported into {council}. {summary}.")
-            return redirect("admin:kpis_kpi_changelist")
-    elif request.method == "POST":
-        request.session.pop(PENDING_IMPORT, None)
-        form = WorkbookUploadForm(request.POST, request.FILES, user=request.user)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            data = upload.read()
-            try:
-                result = workbook.import_workbook(
-                    form.cleaned_data["council"], request.user, upload.name, data, dry_run=True
-                )
-            except workbook.WorkbookError as error:
-                form.add_error("file", str(error))
-            else:
-                if result.ok:
-                    request.session[PENDING_IMPORT] = {
-                        "council": form.cleaned_data["council"].pk,
-                        "name": upload.name,
-                        "data": base64.b64encode(data).decode("ascii"),
-                    }
-    return TemplateResponse(
-        request,
-        "admin/kpis/kpi/import.html",
-        {**context, "form": form, "result": result},
-    )

@@ -45,6 +45,7 @@ from publishing.models import PublishedQuarter
 from risks.models import RiskAssessment, RiskMatrix, RiskRegisterEntry
 from tests import factories as f
 from work.models import Reminder
+from workbooks.models import WorkbookImport
 
 SITE = admin.site
 USERS = ["anonymous", "officer", "other_officer", "cabinet", "council_admin", "superuser"]
@@ -67,12 +68,21 @@ SCOPED: dict[str, tuple[tuple[object, object], ...]] = {
     # History detail is read-only: reverting is not offered, its POST is refused.
     "simple_history": ((MISSING, MISSING), (200, 405), (MISSING, MISSING), (200, 405)),
     "object": ((TO_CHANGE,) * 2,) * 4,  # <id>/ redirects to <id>/change/
-    # Importing a workbook (KPIs): no object; the council is picked from those administered,
+    # Importing a workbook: no object; the council is picked from those administered,
     # so a POST re-shows the form (the matrix posts no file) and writes nothing.
     "import": ((403, 403), (200, 200), (200, 200), (200, 200)),
+    # A council's workbook (the page lists those administered) and the blank template.
+    "export": ((403, 403), (200, 200), (200, 200), (200, 200)),
+    "template": ((403, 403), (200, 200), (200, 200), (200, 200)),
 }
 # Only superusers create and delete councils.
 SCOPED_OVERRIDES = {
+    # The workbook import moved to the workbooks app: the old address leads there.
+    (KPI, "import"): (("redirect",) * 2,) * 4,
+    # Past workbook imports are a record: listed and viewed, never added, changed or deleted.
+    (WorkbookImport, "add"): ((403, 403),) * 4,
+    (WorkbookImport, "change"): ((MISSING, MISSING), (200, 403), (MISSING, MISSING), (200, 403)),
+    (WorkbookImport, "delete"): ((MISSING, MISSING), (403, 403), (MISSING, MISSING), (403, 403)),
     (Council, "add"): ((403, 403), (403, 403), (403, 403), (200, OK)),
     (Council, "delete"): ((MISSING, MISSING), (403, 403), (MISSING, MISSING), (200, OK)),
     # A published quarter is read only, for everyone: viewed, never added, changed or deleted.
@@ -307,6 +317,7 @@ def _council_objects(slug: str, officer) -> dict:
             email=f"officer@{slug}.example",
             items=[{"officer": "officer", "label": f"{slug.title()} complaints"}],
         ),
+        WorkbookImport: WorkbookImport.objects.create(council=council, file_name=f"{slug}.xlsx"),
         Group: Group.objects.create(name=f"{slug.title()} group"),
         AccessAttempt: AccessAttempt.objects.create(
             username=slug, user_agent="test", failures_since_start=1, ip_address="192.0.2.1"
@@ -429,6 +440,9 @@ def _check(response, expected: object, where: str) -> None:
     elif expected == TO_CHANGE:
         assert response.status_code == 302, where
         assert response.url.endswith("/change/"), where
+    elif expected == "redirect":  # to the address the page moved to
+        assert response.status_code == 302, where
+        assert response.url == reverse("admin:workbooks_workbookimport_import"), where
     elif expected == OK:
         assert response.status_code in (200, 302), where
         if response.status_code == 302:

@@ -25,6 +25,7 @@ from dashboard.publishing import publish_quarter
 from plans.models import Council, Membership, Role
 from tests.factories import make_action, make_council, make_update, make_user
 from work.models import Reminder
+from workbooks.models import WorkbookImport
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -125,6 +126,7 @@ def seeded(db):
         council=medway, financial_year=2020, quarter=3, stage="opened",
         recipient=membership.user, email="officer@medway.example", items=[],
     )  # fmt: skip
+    WorkbookImport.objects.create(council=medway, file_name="Workbook.xlsx")  # a past import
     return row_counts()
 
 

@@ -1,17 +1,25 @@
-"""The admin's workbook import: upload, preview (nothing written), confirm; own council only."""
+"""The admin's workbook pages: import (upload, preview with nothing written, confirm), the
+council's workbook and a blank template as downloads, past imports; own council only."""
 
 from __future__ import annotations
+
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from kpis.models import KPI
-from kpis.tests.test_workbook import MEASURES, xlsx
 from plans.models import Role
 from tests.factories import make_council, make_plan, make_theme, make_user
+from workbooks.models import WorkbookImport
+from workbooks.tests.test_measures import MEASURES, xlsx
 
-URL = reverse("admin:kpis_kpi_import")
+URL = reverse("admin:workbooks_workbookimport_import")
+EXPORT = reverse("admin:workbooks_workbookimport_export")
+TEMPLATE = reverse("admin:workbooks_workbookimport_template")
+IMPORTS = reverse("admin:workbooks_workbookimport_changelist")
 
 
 @pytest.fixture
@@ -75,3 +83,47 @@ def test_officers_and_cabinet_members_cannot_import(client, medway):
     assert client.get(URL).url.startswith(reverse("admin:login"))
     client.force_login(make_user("cab", medway, Role.CABINET, is_staff=True))
     assert client.get(URL).status_code == 403
+
+
+def test_the_old_address_leads_to_the_import(client, medway, medway_admin):
+    client.force_login(medway_admin)
+    assert client.get(reverse("admin:kpis_kpi_import")).url == URL
+    assert URL in client.get(reverse("admin:index")).text  # listed on the admin's home
+
+
+def test_past_imports_are_listed_for_their_council_only(client, medway, medway_admin):
+    client.force_login(medway_admin)
+    client.post(URL, {"council": medway.pk, "file": upload(xlsx({"Measures": MEASURES}))})
+    client.post(URL, {"confirm": "1"})
+    record = WorkbookImport.objects.get()
+    assert (record.council, record.user) == (medway, medway_admin)
+    assert record.file_name == "Workbook.xlsx"
+    assert record.summary["Measures"] == {"created": 2, "updated": 0, "unchanged": 0}
+    assert "Measures: 2 created" in client.get(IMPORTS).text
+    other = make_council()
+    client.force_login(make_user("other_admin", other, Role.ADMIN))
+    assert "Workbook.xlsx" not in client.get(IMPORTS).text
+
+
+def test_council_admin_downloads_own_councils_workbook_only(client, medway, medway_admin):
+    other = make_council("Kent County Council", slug="kent")
+    client.force_login(medway_admin)
+    page = client.get(EXPORT)
+    assert "Medway Council" in page.text and "Kent" not in page.text
+    response = client.get(EXPORT, {"council": "medway"})
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    assert "Council Plan" in [row[0] for row in book["Plans"].iter_rows(values_only=True)]
+    assert client.get(EXPORT, {"council": other.slug}).status_code == 404
+    client.force_login(make_user("officer", medway, Role.OFFICER, is_staff=True))
+    assert client.get(EXPORT, {"council": "medway"}).status_code == 403
+
+
+def test_blank_template_has_instructions_and_drop_downs(client, medway, medway_admin):
+    client.force_login(medway_admin)
+    response = client.get(TEMPLATE)
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames[0] == "Instructions"
+    status = book["Plans"].data_validations.dataValidation
+    assert any(rule.formula1 == '"Draft,Approved,Published,Archived"' for rule in status)
+    assert [c.value for c in book["Risks"][1]][:2] == ["Reference", "Title"]

@@ -1,4 +1,4 @@
-"""Importing a council's workbook: Measures and Values sheets, all or nothing, idempotent."""
+"""Importing a council's workbook: its Measures and Values sheets, all or nothing, idempotent."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from openpyxl import Workbook
 from core.rag import Polarity
 from core.units import Unit
 from kpis.models import KPI, Frequency, KpiValue, NotPublished
-from kpis.workbook import MAX_BYTES, WorkbookError, import_workbook
 from plans.models import Role
 from tests.factories import make_council, make_kpi, make_plan, make_theme, make_user, make_value
+from workbooks.importer import import_workbook
+from workbooks.reading import MAX_BYTES, WorkbookError
 
 MEASURES = [
     ["Code", "Measure", "Unit", "Polarity", "Frequency", "Owner email", "Plan", "Theme"],
@@ -221,7 +222,7 @@ def test_csv_named_after_its_sheet(council, admin, encoding):
         ("Workbook.xlsx", b"not a zip at all", "not an Excel workbook"),
         ("Workbook.xlsx", b"PK\x03\x04garbage", "not an Excel workbook"),
         ("Workbook.xls", b"\xd0\xcf\x11\xe0", "save it as .xlsx"),
-        ("Budget.csv", b"Code\r\n", "call it Measures.csv or Values.csv"),
+        ("Budget.csv", b"Code\r\n", "call it Settings.csv, Plans.csv.* Measures.csv, Values.csv"),
         ("Workbook.xlsx", b"x" * (MAX_BYTES + 1), "the largest accepted is 10 MB"),
     ],
 )
@@ -231,7 +232,7 @@ def test_a_wrong_file_gets_a_clear_message(council, admin, name, data, message):
 
 
 def test_a_workbook_without_the_sheets(council, admin):
-    with pytest.raises(WorkbookError, match="no Measures or Values sheet"):
+    with pytest.raises(WorkbookError, match="has none of the sheets Settings, Plans"):
         run(council, admin, {"Budget": [["a"]]})
 
 

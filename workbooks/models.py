@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.db import models
+
+from plans.models import Council
+from plans.querysets import CouncilScopedQuerySet
+
+
+class WorkbookImportQuerySet(CouncilScopedQuerySet):
+    pass
+
+
+class WorkbookImport(models.Model):
+    """A record of one workbook imported into a council: who, when, which file, what it did."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="workbook_imports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    summary = models.JSONField(
+        default=dict, help_text="Each sheet's rows created, updated and unchanged."
+    )
+
+    objects = WorkbookImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+        verbose_name = "workbook import"
+
+    def __str__(self) -> str:
+        return f"{self.file_name} into {self.council} ({self.imported_at:%d %b %Y %H:%M})"
+
+    @property
+    def summary_text(self) -> str:
+        return "; ".join(
+            f"{sheet}: {n['created']} created, {n['updated']} updated, {n['unchanged']} unchanged"
+            for sheet, n in self.summary.items()
+        )
