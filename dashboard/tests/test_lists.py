@@ -105,7 +105,7 @@ def csv_rows(response) -> list[list[str]]:
 
 
 def xlsx_rows(response) -> list[tuple]:
-    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     return list(workbook.active.iter_rows(values_only=True))
 
 
