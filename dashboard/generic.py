@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Exists, Model, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -22,6 +23,7 @@ from django.utils.encoding import force_str
 from django.views.generic import TemplateView
 from django_tables2 import Table
 from django_tables2.rows import BoundRow
+from django_tables2.utils import signature
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -193,24 +195,83 @@ class CouncilListView(CouncilMixin, TemplateView):
 
 
 def export_rows(table: Table) -> Iterator[list[Any]]:
-    """The table's export: its headers, then each row's cell values (its ``value_*`` methods,
-    as django-tables2's own export) with user text neutralised against formulas. A queryset is
-    read in chunks, so a council's thousands of rows are never all in memory at once."""
+    """The table's export: its headers, then each row's cell values, as django-tables2's own
+    export (``Table.as_values``) gives them (a ``value_*`` method, else the column's value;
+    an empty value is None; a choice field its label), with user text neutralised against
+    formulas. The cells are read by getters built once per column, not by a BoundRow per
+    row (most of an export's time); a queryset is read in chunks, so a council's thousands
+    of rows are never all in memory at once."""
     columns = [
         column for column in table.columns.iterall() if not column.column.exclude_from_export
     ]
     yield [force_str(column.header, strings_only=True) for column in columns]
     data = table.data.data
     records = data.iterator(chunk_size=EXPORT_CHUNK) if isinstance(data, QuerySet) else data
-    names = [column.name for column in columns]
+    getters = [_cell_getter(table, column) for column in columns]
     for record in records:
-        row = BoundRow(record, table=table)
         yield [
-            neutralise_formula(
-                spreadsheet_text(force_str(row.get_cell_value(name), strings_only=True))
-            )
-            for name in names
+            neutralise_formula(spreadsheet_text(force_str(get(record), strings_only=True)))
+            for get in getters
         ]
+
+
+def _cell_getter(table: Table, bound_column: Any) -> Any:
+    """A function of a record giving the column's export value, as BoundRow.get_cell_value."""
+    column = bound_column.column
+    parts = str(bound_column.accessor).split("__")
+    empty_values = column.empty_values
+    method = bound_column.value  # the table's value_<name>, else the column's value
+    args, catch_all = signature(method)
+    displays: dict[tuple[type, str], bool] = {}
+
+    def resolve(record: Any) -> Any:
+        obj = record
+        for part in parts[:-1]:
+            obj = getattr(obj, part, None)
+            if obj is None:
+                return None
+            if callable(obj) and not isinstance(obj, Model):
+                obj = obj()
+        last = parts[-1]
+        if isinstance(obj, Model):
+            key = (type(obj), last)
+            display = displays.get(key)
+            if display is None:
+                try:
+                    field = obj._meta.get_field(last)
+                    display = bool(getattr(field, "choices", ())) and hasattr(
+                        obj, f"get_{last}_display"
+                    )
+                except FieldDoesNotExist:
+                    display = False
+                displays[key] = display
+            if display:
+                return getattr(obj, f"get_{last}_display")()
+        value = getattr(obj, last, None)
+        if callable(value) and not getattr(value, "do_not_call_in_templates", False):
+            value = value()
+        return value
+
+    def get(record: Any) -> Any:
+        value = resolve(record)
+        if value in empty_values:
+            return None
+        kwargs = {
+            "value": value,
+            "record": record,
+            "column": column,
+            "bound_column": bound_column,
+            "table": table,
+        }
+        if catch_all or "bound_row" in args:
+            kwargs["bound_row"] = BoundRow(record, table=table)
+        if not catch_all:
+            if any(arg not in kwargs for arg in args):
+                return None
+            kwargs = {arg: kwargs[arg] for arg in args}
+        return method(**kwargs)
+
+    return get
 
 
 class _Echo:
@@ -259,7 +320,7 @@ def xlsx_file(rows: Iterator[list[Any]], title: str) -> Any:
             sheet.append(cells)
         else:
             sheet.append(row)
-    file = tempfile.TemporaryFile()
+    file = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it when sent)
     workbook.save(file)
     file.seek(0)
     return file

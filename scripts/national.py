@@ -71,6 +71,7 @@ def generate(
     risks: int = 20,
     savings: int = 10,
     log=print,
+    prefix: str = "national",
 ) -> dict[str, int]:
     """Build the data set in the configured database (already migrated); return the counts."""
     from django.contrib.auth import get_user_model
@@ -114,16 +115,17 @@ def generate(
     counts = dict.fromkeys(("councils", "kpis", "values", "actions", "updates", "risks"), 0)
     started = time.perf_counter()
     existing = set(
-        Council.objects.filter(slug__startswith="national-").values_list("slug", flat=True)
+        Council.objects.filter(slug__startswith=f"{prefix}-").values_list("slug", flat=True)
     )
+    words = prefix.replace("-", " ").title()
     for c in range(1, councils + 1):
-        slug = f"national-{c:03d}"
+        slug = f"{prefix}-{c:03d}"
         if slug in existing:
             continue
         with transaction.atomic():
             council = Council.objects.create(
-                name=f"National Council {c:03d}",
-                short_name=f"National {c:03d}",
+                name=f"{words} Council {c:03d}",
+                short_name=f"{words} {c:03d}",
                 slug=slug,
                 kind=kinds[c % 3],
             )
@@ -176,7 +178,7 @@ def generate(
                     "financial_year": "p.y",
                     "quarter": "p.q",
                     "month": "0",
-                    "actual": "50 + (k.id * 7 + p.y + p.q * 3) % 50",
+                    "actual": "50 + (k.id * 7 + p.y + p.q * 3) %% 50",
                     "target": "75",
                     "data_only": "%s",
                     "reported_short_trend": "''",
