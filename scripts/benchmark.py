@@ -158,6 +158,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=200, help="report-day users")
     parser.add_argument("--day-seconds", type=float, default=60, help="report-day length")
     parser.add_argument("--big-rows", type=int, default=20000, help="the export council's rows")
+    parser.add_argument("--day-only", action="store_true", help="only the report day")
     return parser.parse_args()
 
 
@@ -432,6 +433,8 @@ def national_main(args: argparse.Namespace) -> None:
     )
     pages = national_pages(council, kpi)
     clients = {}
+    if args.day_only:
+        pages, users = {}, {}
     for role, user in users.items():
         clients[role] = Client()
         clients[role].force_login(user)
@@ -444,8 +447,10 @@ def national_main(args: argparse.Namespace) -> None:
 
     big_client = Client()
     big_client.force_login(big_cabinet)
+    if args.day_only:
+        big = None
     print(f"\nExports of a council with {args.big_rows:,} actions (rows/s min/median/max)")
-    for name, url in export_urls(big.slug).items():
+    for name, url in export_urls(big.slug).items() if big else ():
         rates, rows = export_rate(big_client, url, args.repeats)
         print(f"{name:<28}{rows:>8} rows{spread(rates, '{:,.0f}'):>28}")
 

@@ -36,7 +36,8 @@ class Browser:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
         if data is not None:
-            body = urlencode(data, doseq=True)
+            pairs = data.items() if isinstance(data, dict) else data
+            body = urlencode([(k, "" if v is None else v) for k, v in pairs])
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = f"http://{self.host}:{self.port}{path}"
         for attempt in (1, 2):
