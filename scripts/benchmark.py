@@ -159,6 +159,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--day-seconds", type=float, default=60, help="report-day length")
     parser.add_argument("--big-rows", type=int, default=20000, help="the export council's rows")
     parser.add_argument("--day-only", action="store_true", help="only the report day")
+    parser.add_argument("--http-only", action="store_true", help="no in-process measurements")
     return parser.parse_args()
 
 
@@ -440,14 +441,14 @@ def national_main(args: argparse.Namespace) -> None:
         clients[role].force_login(user)
     print(f"\nIn process (test client), {args.repeats} requests each: ms min/median/max")
     print(f"{'page':<28}{'queries':>8}{'ms':>22}")
-    for name, (role, url) in pages.items():
+    for name, (role, url) in pages.items() if not args.http_only else ():
         times, count, status, _ = in_process(clients[role], url, args.repeats)
         flag = "" if status == 200 else f"  HTTP {status}"
         print(f"{name:<28}{count:>8}{spread(times):>22}{flag}")
 
     big_client = Client()
     big_client.force_login(big_cabinet)
-    if args.day_only:
+    if args.day_only or args.http_only:
         big = None
     print(f"\nExports of a council with {args.big_rows:,} actions (rows/s min/median/max)")
     for name, url in export_urls(big.slug).items() if big else ():

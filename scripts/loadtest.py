@@ -118,7 +118,7 @@ def post_form(html: bytes) -> list[list[str]] | None:
 
 
 def wrk_throughput(url: str, cookies: dict[str, str], connections: int, seconds: float) -> float:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s"]
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "60s"]
     if cookies:
         command += ["-H", "Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items())]
     output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
@@ -182,7 +182,7 @@ def paired_ratios(
     for _ in range(repeats):
         ref = throughput(base_url + reference, {}, connections, seconds)
         page = throughput(base_url + path, cookies, connections, seconds)
-        ratios.append(page / ref)
+        ratios.append(page / ref if ref else 0.0)
     return ratios
 
 
