@@ -217,6 +217,7 @@ def report_day(
 ) -> DayResult:
     """Each of ``users`` (dicts: cookies, reads (paths), action_paths, return_path) loops
     for ``seconds``: mostly reads (dashboards, lists, exports), one step in five a write
+    (the first step one)
     (an action update, or the quarterly return re-posted with a new commentary): GET the
     form, change one field, POST it; a redirect is a write accepted."""
     result = DayResult()
@@ -234,7 +235,7 @@ def report_day(
         step = 0
         while time.perf_counter() < deadline:
             step += 1
-            kind = "write" if step % 5 == 0 else "read"
+            kind = "write" if step % 5 == 1 else "read"  # a write first, then one in five
             try:
                 if kind == "read":
                     path = rng.choice(user["reads"])
@@ -245,7 +246,7 @@ def report_day(
                         with lock:
                             result.errors.append(f"GET {path}: HTTP {status}")
                     continue
-                writes_return = step % 10 == 0 and user.get("return_path")
+                writes_return = step % 10 == 6 and user.get("return_path")
                 path = user["return_path"] if writes_return else rng.choice(user["action_paths"])
                 started = time.perf_counter()
                 status, html = browser.request("GET", path)
