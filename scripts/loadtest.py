@@ -259,7 +259,9 @@ def report_day(
                 text = f"{marker} {index} {step}"
                 changed = False
                 for item in fields:
-                    if item[0].endswith("commentary") and not changed:
+                    # An update's "commentary"; a return's first "commentary-<value id>".
+                    name = item[0]
+                    if (name == "commentary" or name.startswith("commentary-")) and not changed:
                         item[1] = text
                         changed = True
                 started = time.perf_counter()
