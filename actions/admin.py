@@ -161,7 +161,8 @@ class ActionUpdateAdmin(CouncilScopedAdmin):
     list_display = ["action", "date", "status", "percent_complete", "author_display"]
     list_filter = ["action__plan__council", "status", "stage", "rag"]
     search_fields = ["action__title", "action__reference", "commentary", "author_name"]
-    date_hierarchy = "date"
+    # No date hierarchy: its links read the date of every update the user may see.
+    show_full_result_count = False  # no second count of every row
     autocomplete_fields = ["action", "author"]
     list_select_related = ["action__plan__council", "author"]
 

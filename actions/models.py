@@ -347,6 +347,10 @@ class ActionUpdate(models.Model):
 
     class Meta:
         ordering = ["-date", "-created_at", "-pk"]
+        # The admin's list (the model's ordering) reads the newest updates from an index.
+        indexes = [
+            models.Index(fields=["-date", "-created_at", "-id"], name="actionupdate_newest"),
+        ]
         get_latest_by = ["date", "created_at", "pk"]
 
     def __str__(self) -> str:

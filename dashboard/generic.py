@@ -6,25 +6,41 @@ serves the HTML page and the CSV/XLSX exports from the same filter set and table
 
 from __future__ import annotations
 
+import csv
 import datetime
+import tempfile
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.views.generic import TemplateView
 from django_tables2 import Table
-from django_tables2.export import TableExport
+from django_tables2.rows import BoundRow
+from django_tables2.utils import signature
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
 
 from core.formatting import neutralise_formula
 from plans.filters import CouncilFilterSet
 from plans.models import WORK_ROLES, Council, Membership, Role
 
 EXPORT_FORMATS: dict[str, str] = {"csv": "CSV", "xlsx": "Excel (XLSX)"}
+EXPORT_CONTENT_TYPES: dict[str, str] = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+#: Rows fetched from the database at a time by an export: its memory does not grow with the
+#: rows, whatever the council's size.
+EXPORT_CHUNK = 2000
 
 
 def spreadsheet_text(value: Any) -> Any:
@@ -157,16 +173,20 @@ class CouncilListView(CouncilMixin, TemplateView):
         return f"{self.council.slug}-{self.export_name}-{self.today.isoformat()}.{export_format}"
 
     def export(self, table: Table, export_format: str) -> HttpResponse:
-        exporter = TableExport(export_format, table, dataset_kwargs={"title": self.title[:31]})
-        dataset = exporter.dataset
-        headers = dataset.headers
-        rows = [
-            tuple(neutralise_formula(spreadsheet_text(cell)) for cell in row) for row in dataset
-        ]
-        dataset.wipe()
-        dataset.headers = headers
-        dataset.extend(rows)
-        return exporter.response(filename=self.export_filename(export_format))
+        rows = export_rows(table)
+        filename = self.export_filename(export_format)
+        if export_format == "csv":
+            response: HttpResponse = StreamingHttpResponse(
+                csv_lines(rows), content_type=EXPORT_CONTENT_TYPES["csv"]
+            )
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        return FileResponse(
+            xlsx_file(rows, self.title[:31]),
+            as_attachment=True,
+            filename=filename,
+            content_type=EXPORT_CONTENT_TYPES["xlsx"],
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -181,3 +201,135 @@ class CouncilListView(CouncilMixin, TemplateView):
             export_param=self.export_param,
         )
         return context
+
+
+def export_rows(table: Table) -> Iterator[list[Any]]:
+    """The table's export: its headers, then each row's cell values, as django-tables2's own
+    export (``Table.as_values``) gives them (a ``value_*`` method, else the column's value;
+    an empty value is None; a choice field its label), with user text neutralised against
+    formulas. The cells are read by getters built once per column, not by a BoundRow per
+    row (most of an export's time); a queryset is read in chunks, so a council's thousands
+    of rows are never all in memory at once."""
+    columns = [
+        column for column in table.columns.iterall() if not column.column.exclude_from_export
+    ]
+    yield [force_str(column.header, strings_only=True) for column in columns]
+    data = table.data.data
+    records = data.iterator(chunk_size=EXPORT_CHUNK) if isinstance(data, QuerySet) else data
+    getters = [_cell_getter(table, column) for column in columns]
+    for record in records:
+        yield [
+            neutralise_formula(spreadsheet_text(force_str(get(record), strings_only=True)))
+            for get in getters
+        ]
+
+
+def _cell_getter(table: Table, bound_column: Any) -> Any:
+    """A function of a record giving the column's export value, as BoundRow.get_cell_value."""
+    column = bound_column.column
+    parts = str(bound_column.accessor).split("__")
+    empty_values = column.empty_values
+    method = bound_column.value  # the table's value_<name>, else the column's value
+    args, catch_all = signature(method)
+    displays: dict[tuple[type, str], bool] = {}
+
+    def resolve(record: Any) -> Any:
+        obj = record
+        for part in parts[:-1]:
+            obj = getattr(obj, part, None)
+            if obj is None:
+                return None
+            if callable(obj) and not isinstance(obj, Model):
+                obj = obj()
+        last = parts[-1]
+        if isinstance(obj, Model):
+            key = (type(obj), last)
+            display = displays.get(key)
+            if display is None:
+                try:
+                    field = obj._meta.get_field(last)
+                    display = bool(getattr(field, "choices", ())) and hasattr(
+                        obj, f"get_{last}_display"
+                    )
+                except FieldDoesNotExist:
+                    display = False
+                displays[key] = display
+            if display:
+                return getattr(obj, f"get_{last}_display")()
+        value = getattr(obj, last, None)
+        if callable(value) and not getattr(value, "do_not_call_in_templates", False):
+            value = value()
+        return value
+
+    def get(record: Any) -> Any:
+        value = resolve(record)
+        if value in empty_values:
+            return None
+        kwargs = {
+            "value": value,
+            "record": record,
+            "column": column,
+            "bound_column": bound_column,
+            "table": table,
+        }
+        if catch_all or "bound_row" in args:
+            kwargs["bound_row"] = BoundRow(record, table=table)
+        if not catch_all:
+            if any(arg not in kwargs for arg in args):
+                return None
+            kwargs = {arg: kwargs[arg] for arg in args}
+        return method(**kwargs)
+
+    return get
+
+
+class _Echo:
+    """A file whose write returns what it was given: csv.writer's lines, one at a time."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterator[list[Any]]) -> Iterator[str]:
+    """CSV lines (the excel dialect, as before) as they are written, in batches."""
+    writer = csv.writer(_Echo())
+    batch: list[str] = []
+    for row in rows:
+        batch.append(writer.writerow(row))
+        if len(batch) >= 500:
+            yield "".join(batch)
+            batch = []
+    if batch:
+        yield "".join(batch)
+
+
+def xlsx_file(rows: Iterator[list[Any]], title: str) -> Any:
+    """A workbook written row by row (openpyxl's write-only mode) to a temporary file: bold
+    headers, panes frozen under them, multi-line text wrapped."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title or "Export")
+    sheet.freeze_panes = "A2"
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True)
+    for index, row in enumerate(rows):
+        if index == 0:
+            cells: list[Any] = []
+            for value in row:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.font = bold
+                cells.append(cell)
+            sheet.append(cells)
+            continue
+        if any(isinstance(value, str) and "\n" in value for value in row):
+            cells = []
+            for value in row:
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, str) and "\n" in value:
+                    cell.alignment = wrap
+                cells.append(cell)
+            sheet.append(cells)
+        else:
+            sheet.append(row)
+    file = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it when sent)
+    workbook.save(file)
+    file.seek(0)
+    return file

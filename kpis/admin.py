@@ -123,7 +123,12 @@ class KpiValueAdmin(CouncilScopedAdmin):
     search_fields = ["kpi__code", "kpi__name", "commentary"]
     autocomplete_fields = ["kpi", "entered_by"]
     list_select_related = ["kpi__council", "kpi__theme", "entered_by"]
-    date_hierarchy = "entered_at"
+    # No date hierarchy: its year links read the date of every value the user may see (a
+    # national superuser's 634,000). The period filters and the entered-at column sort instead.
+    # Ordered by the measure's id and period (the unique index), not the measure's
+    # council/theme/order (the model's ordering, which joins and sorts every value).
+    ordering = ["kpi_id", "financial_year", "quarter", "month"]
+    show_full_result_count = False  # no second count of every row
 
     @admin.display(description="period", ordering="financial_year")
     def period(self, obj: KpiValue) -> str:

@@ -245,8 +245,17 @@ class KpiFilterSet(CouncilFilterSet):
             | Q(financial_year__lt=year, quarter=0, month=0, kpi__frequency=Frequency.ANNUAL)
         )
         kpis = self.qs.prefetch_related(
-            Prefetch("values", queryset=values, to_attr="year_values"),
-            Prefetch("yearly_targets", queryset=KpiTarget.objects.all(), to_attr="targets"),
+            # Ordered by the measure's id, not its council/theme (the models' ordering joins).
+            Prefetch(
+                "values",
+                queryset=values.order_by("kpi_id", "financial_year", "quarter", "month"),
+                to_attr="year_values",
+            ),
+            Prefetch(
+                "yearly_targets",
+                queryset=KpiTarget.objects.order_by("kpi_id", "financial_year"),
+                to_attr="targets",
+            ),
         )
         scheme = rag_scheme(self.council)
         rows = []

@@ -400,6 +400,11 @@ class KpiValue(models.Model):
                 fields=["kpi", "financial_year", "quarter", "month"], name="one_value_per_period"
             )
         ]
+        indexes = [
+            # The admin's period filters, and its sort by when a value was entered.
+            models.Index(fields=["financial_year", "quarter"], name="kpivalue_period"),
+            models.Index(fields=["entered_at"], name="kpivalue_entered_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kpi} – {self.period_label}"

@@ -18,6 +18,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.contrib.auth import get_user_model
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -47,8 +48,9 @@ from plans.models import (
 )
 from plans.querysets import CouncilScopedQuerySet
 
-#: A sidebar filter lists at most this many rows (councils excepted: there are a few hundred);
-#: a longer list is left out until a council is chosen in the council filter.
+#: A sidebar filter lists at most this many rows (councils too: a superuser of the national
+#: service would get hundreds of links); a longer list is left out until a council is chosen
+#: in the council filter (or, for councils, the rows are searched by name).
 FILTER_MAX_CHOICES = 100
 
 
@@ -220,7 +222,11 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
             chosen = [parse_id(pk) for pk in request.GET.getlist(f"{rows.council_path}__id__exact")]
             if chosen and None not in chosen:
                 rows = rows.for_councils(chosen)
-        related = related_model._default_manager.filter(pk__in=rows.values(self.field_path))
+        # Each candidate is asked whether a row uses it (an index probe that stops at the
+        # first row), and at most FILTER_MAX_CHOICES + 1 candidates are asked: the sidebar
+        # costs the same with 3 councils or 300, never a scan of every row.
+        used = rows.order_by().filter(**{self.field_path: OuterRef("pk")})
+        related = related_model._default_manager.filter(Exists(used))
         if isinstance(related, CouncilScopedQuerySet):
             related = related.administered_by(request.user)
             if related.council_path:  # a plan's name says its council: one query, not one a row
@@ -228,8 +234,6 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         ordering = self.field_admin_ordering(field, request, model_admin)
         if ordering:
             related = related.order_by(*ordering)
-        if related_model is Council:
-            return [(obj.pk, str(obj)) for obj in related]
         choices = [(obj.pk, str(obj)) for obj in related[: FILTER_MAX_CHOICES + 1]]
         return choices if len(choices) <= FILTER_MAX_CHOICES else []
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import types
 from decimal import Decimal
 from typing import Any
 
 import django_tables2 as tables
+import django_tables2.utils
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -24,6 +26,32 @@ NUMERIC: dict[str, dict[str, str]] = {
 #: Column attributes for the column that names the row (the action, the measure): on a phone
 #: it heads the stacked row, on a desktop it keeps a readable width.
 ROW_TITLE: dict[str, dict[str, str]] = {"td": {"class": "govuk-table__cell app-list-title"}}
+
+
+_signature = django_tables2.utils.signature
+_signatures: dict[tuple[Any, bool], tuple[tuple[str, ...], str | None]] = {}
+
+
+def cached_signature(fn: Any) -> tuple[tuple[str, ...], str | None]:
+    """django-tables2's ``signature`` (the arguments a render_/value_ method asks for),
+    remembered per function: it called inspect.signature for every cell of every row, most
+    of a long export's time. Bound methods are keyed by their function (the table instance
+    does not change the arguments); anything else (partials, lambdas made per call) is not
+    remembered."""
+    if isinstance(fn, types.MethodType):
+        key = (fn.__func__, True)
+    elif isinstance(fn, types.FunctionType):
+        key = (fn, False)
+    else:
+        return _signature(fn)
+    try:
+        return _signatures[key]
+    except KeyError:
+        result = _signatures[key] = _signature(fn)
+        return result
+
+
+django_tables2.utils.signature = cached_signature
 
 
 def status_tag(word: str, colour: str) -> SafeString:

@@ -33,7 +33,7 @@ def exports(client, db):
                 response.content)
             rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
         else:
-            workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+            workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
             rows = [list(row) for row in workbook.active.iter_rows(values_only=True)]
         column = rows[0].index("Action")
         return {str(row[column]) for row in rows[1:]}

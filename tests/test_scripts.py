@@ -9,6 +9,8 @@ import sys
 import tarfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 #: A plain PATH: the project's .venv is not on it, as in a newcomer's shell.
 PLAIN_PATH = "/usr/local/bin:/usr/bin:/bin"
@@ -104,3 +106,58 @@ def test_python_chooses_the_interpreter_even_once_the_venv_exists(tmp_path):
     assert venv_is_current(tmp_path, None)
     assert venv_is_current(tmp_path, base)
     assert not venv_is_current(tmp_path, str(other))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_national_generator_and_the_benchmarks_national_measurements(live_server, client):
+    # A tiny national set; the benchmark's measurements run on it (in process, and over HTTP
+    # against a live server standing in for gunicorn), writes checked in the database.
+    from unittest import mock
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from actions.models import Action, ActionUpdate
+    from kpis.models import KpiValue
+    from plans.models import Council
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    with mock.patch.dict(os.environ):
+        import benchmark
+        import loadtest
+        import national
+
+    counts = national.generate(councils=2, kpis=3, quarters=4, actions=3, updates=2, risks=2,
+                               savings=1, log=lambda _: None)
+    assert counts == {"councils": 2, "kpis": 6, "values": 24, "actions": 6, "updates": 12,
+                      "risks": 4}
+    assert KpiValue.objects.count() == 24 and ActionUpdate.objects.count() == 12
+    for action in Action.objects.all():  # an action's status is that of its latest update
+        assert action.updates.order_by("-date").first().status == action.status
+    assert national.generate(councils=2, log=lambda _: None)["councils"] == 0  # nothing twice
+
+    councils = list(Council.objects.order_by("slug"))
+    council = councils[0]
+    users = {m.role: m.user for m in council.memberships.select_related("user")}
+    users["super"] = get_user_model().objects.get(username="national-super")
+    pages = benchmark.national_pages(council, council.kpis.first(), year="2020-21")
+    for name, (role, url) in pages.items():
+        browser = Client()
+        browser.force_login(users[role])
+        times, queries, status, size = benchmark.in_process(browser, url, 1)
+        assert status == 200 and queries > 0 and size > 0, name
+    client.force_login(users["cabinet"])
+    export = benchmark.export_urls(council.slug)["action XLSX"]
+    rates, rows = benchmark.export_rate(client, export, 1)
+    assert rows == 3 and rates[0] > 0
+
+    with mock.patch.object(loadtest.shutil, "which", return_value=None):  # threads, not wrk
+        ratios = loadtest.paired_ratios(live_server.url, "/healthz", "/healthz", {}, 1, 0.3, 1)
+    assert ratios[0] > 0
+    day = benchmark.day_users(councils[:1], 1, live_server.url)
+    for user in day:
+        user["return_path"] = user["return_path"].replace("2024-25", "2020-21")
+    result = loadtest.report_day(live_server.url, day, 2, "report-day test")
+    assert result.errors == []
+    assert result.updates and result.requests > len(result.updates)
+    assert benchmark.check_writes(result, "report-day test") == []

@@ -149,7 +149,7 @@ def test_what_a_cabinet_member_sees_on_the_savings_list(client, northshire):
     html = client.get(list_url).content.decode()
     for text in ("Target set as", "Status reported", "Extra income", "Slipping", "£300,000"):
         assert text in html
-    csv = client.get(list_url + "?_export=csv").content.decode("utf-8-sig")
+    csv = client.get(list_url + "?_export=csv").getvalue().decode("utf-8-sig")
     header, *lines = csv.splitlines()
     assert header.startswith("Title,Plan,Period,Type,Target,Target set as")
     shared = next(line for line in lines if line.startswith("Shared back office"))

@@ -94,7 +94,7 @@ def test_the_action_list_shows_stage_rag_directorate_and_the_slip(client, kentsh
     at_risk = client.get(list_url + "?rag=at_risk").content.decode()
     assert "Resurface the high street" in at_risk and "Open a new library" not in at_risk
     # The export carries each field in its own column.
-    csv = client.get(list_url + "?_export=csv").content.decode("utf-8-sig").splitlines()
+    csv = client.get(list_url + "?_export=csv").getvalue().decode("utf-8-sig").splitlines()
     header = csv[0].split(",")
     for name in ("Directorate", "Section", "Due", "Originally due", "Stage", "RAG"):
         assert name in header
