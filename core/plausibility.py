@@ -1,6 +1,6 @@
 """Plausibility checks on a quarter's figures: what a performance team looks at twice.
 
-Pure functions over numbers; the status board (work.collection) applies them.
+Pure functions over numbers; the status board (dashboard.collection) applies them.
 """
 
 from __future__ import annotations

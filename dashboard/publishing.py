@@ -198,6 +198,7 @@ def snapshot_data(context: dict[str, Any]) -> dict[str, Any]:
     report, risks = context["report"], context["risks"]
     scheme = report.scheme
     council, quarter = context["council"], context["quarter"]
+    commentary = context["commentary"]
 
     def counts(items) -> list[dict[str, Any]]:
         return [
@@ -235,6 +236,16 @@ def snapshot_data(context: dict[str, Any]) -> dict[str, Any]:
             "priorities": [
                 {"title": group.title, "counts": counts(group.status_counts)}
                 for group in report.groups
+            ],
+        },
+        # The performance team's words on the quarter, as they stood at sign-off.
+        "commentary": {
+            "summary": commentary.summary.text if commentary.summary is not None else "",
+            "narratives": [
+                {"theme_id": group.theme.pk, "title": group.title, "text": narrative.text}
+                for group in report.groups
+                if group.theme is not None
+                and (narrative := commentary.narratives.get(group.theme.pk)) is not None
             ],
         },
         "measures": measures,
@@ -477,6 +488,10 @@ def status_context(
         "may_read_pack": role in PACK_READERS,
         "sign_off_url": reverse("sign-off", kwargs={"council": council.slug, **quarter.url_kwargs}),
         "pack_url": reverse("cabinet-pack", kwargs={"council": council.slug, **quarter.url_kwargs}),
+        # The performance team's collection status board (administrators only, as the button).
+        "status_board_url": reverse(
+            "quarter-status", kwargs={"council": council.slug, **quarter.url_kwargs}
+        ),
     }
 
 
@@ -484,6 +499,7 @@ def status_context(
 
 #: The pack's contents: (anchor in the report's body, title).
 PACK_SECTIONS = [
+    ("overall-summary", "Overall summary"),
     ("summary", "Summary"),
     ("key", "Key: statuses and trends"),
     ("measures", "Measures by priority"),

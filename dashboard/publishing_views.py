@@ -11,10 +11,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.views.generic import TemplateView, View
 
 from core.periods import Quarter
 from dashboard import publishing
+from dashboard.collection import quarter_status
 from dashboard.generic import CouncilMixin
 from dashboard.views import dashboard_url, today
 
@@ -66,10 +68,17 @@ class SignOffView(CouncilMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        ended = publishing.publishable(self.quarter, today())
         context.update(
             quarter=self.quarter,
-            quarter_ended=publishing.publishable(self.quarter, today()),
+            quarter_ended=ended,
             dashboard_url=dashboard_url(self.council, self.quarter),
+            status_board_url=reverse(
+                "quarter-status", kwargs={"council": self.council.slug, **self.quarter.url_kwargs}
+            ),
+            # What the status board would show: still missing, and Red left unexplained (a
+            # warning; signing off stays allowed).
+            collection=quarter_status(self.council, self.quarter) if ended else None,
         )
         return context
 

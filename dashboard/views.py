@@ -91,8 +91,20 @@ class CouncilHomeView(CouncilMixin, TemplateView):
             latest_url=dashboard_url(self.council, latest),
             quarter_error=self.quarter_error,
             has_data=bool(with_data),
+            status_board_url=self.status_board_url(),
         )
         return context
+
+    def status_board_url(self) -> str:
+        """For the council's administrators: the status board of the quarter being
+        collected (the last ended one before any window opens); "" for anyone else."""
+        if not (self.request.user.is_superuser or self.council.user_administers):
+            return ""
+        current = self.council.current_collection(today())
+        quarter = current[0] if current else Quarter.for_date(today()).previous()
+        return reverse(
+            "quarter-status", kwargs={"council": self.council.slug, **quarter.url_kwargs}
+        )
 
 
 class LatestDashboardView(CouncilMixin, RedirectView):

@@ -164,6 +164,17 @@ class Council(models.Model):
             return dates.window(quarter)
         return self.collection_rule.window(quarter)
 
+    def current_collection(self, today: datetime.date) -> tuple[Quarter, CollectionWindow] | None:
+        """The latest quarter whose collection window (its own dates, else the rule's) has
+        opened by ``today``, with its window (at most four queries)."""
+        quarter = Quarter.for_date(today)
+        for _ in range(4):  # a window opens on its quarter's last day at the earliest
+            window = self.collection_window(quarter)
+            if window.is_open(today):
+                return quarter, window
+            quarter = quarter.previous()
+        return None
+
 
 class Role(models.TextChoices):
     OFFICER = "officer", "Officer"

@@ -115,6 +115,17 @@ CABINET_PACK = Kind(
         "superuser": (200, 405),
     }
 )
+# A quarter's collection status board: the council's administrators only; read-only.
+STATUS_BOARD = Kind(
+    {
+        "anonymous": ("login", "login"),
+        "other_officer": (404, 405),
+        "officer": (403, 405),
+        "cabinet": (403, 405),
+        "council_admin": (200, 405),
+        "superuser": (200, 405),
+    }
+)
 
 EXPECTATIONS: dict[str, Kind] = {
     "login": PUBLIC_FORM,
@@ -145,6 +156,7 @@ EXPECTATIONS: dict[str, Kind] = {
     "kpi-return-upload": RETURN_UPLOAD,
     "sign-off": SIGN_OFF,
     "cabinet-pack": CABINET_PACK,
+    "quarter-status": STATUS_BOARD,
     "council-workbook": COUNCIL_READ,  # the council's workbook, a download
 }
 

@@ -22,8 +22,7 @@ from django.template.loader import render_to_string
 
 from core.cycle import Stage
 from core.periods import Quarter
-from plans.models import Council, Membership, Role
-from work.collection import (
+from dashboard.collection import (
     Item,
     OfficerStatus,
     QuarterStatus,
@@ -31,6 +30,7 @@ from work.collection import (
     officers_missing,
     quarter_status,
 )
+from plans.models import Council, Membership, Role
 from work.models import Reminder
 
 
@@ -61,13 +61,7 @@ class Digest:
 def current_quarter(council: Council, today: datetime.date) -> tuple[Quarter, Any] | None:
     """The latest quarter whose collection window (the quarter's own dates, else the rule's)
     has opened by ``today``, with its window."""
-    quarter = Quarter.for_date(today)
-    for _ in range(4):  # a window opens on its quarter's last day at the earliest
-        window = council.collection_window(quarter)
-        if window.is_open(today):
-            return quarter, window
-        quarter = quarter.previous()
-    return None
+    return council.current_collection(today)
 
 
 def plan_digests(status: QuarterStatus, stage: Stage) -> list[Digest]:

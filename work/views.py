@@ -26,6 +26,7 @@ from actions.services import ActionConflict, record_update
 from core.periods import FinancialYear, Quarter, last_ended_quarter
 from core.rag import Rag
 from core.units import Unit
+from dashboard.collection import quarter_status
 from dashboard.views import dashboard_url, latest_quarter
 from kpis import return_sheet
 from kpis.models import KPI, Frequency, KpiValue, NotPublished
@@ -42,7 +43,6 @@ from kpis.services import (
 )
 from plans.audit import audit_trail
 from plans.models import Council, Membership, Role
-from work.collection import quarter_status
 from work.forms import ActionUpdateForm
 
 #: How many ended quarters My work looks back over for returns still missing values.

@@ -17,6 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.periods import FinancialYear
+from dashboard.collection import quarter_status
 from kpis.models import Frequency
 from plans.models import CollectionDates, Membership, Role
 from tests.factories import (
@@ -28,7 +29,6 @@ from tests.factories import (
     make_user,
     make_value,
 )
-from work.collection import quarter_status
 from work.models import Reminder
 from work.reminders import send_reminders
 

@@ -1,12 +1,14 @@
 """What a quarter's collection still lacks: per officer, each measure due and each open action,
-entered or missing, with the warnings the performance team checks (the status board and the
-reminders both read it).
+entered or missing, with the warnings the performance team checks (the status board, the
+sign-off page and the reminders all read it).
 
 A measure is due in a quarter by its frequency: a quarterly one that quarter's value, a monthly
 one each of its three months, an annual one its year's outturn in Q4; a measure in a plan only
 within the plan's years. A figure, or the reason there is none (not published), is entered.
 An open action is due an update dated from the quarter's first day to the end of its grace
-period (officers report after the quarter ends). Seven queries, whatever the data size.
+period (officers report after the quarter ends). "Red without commentary" is the quarterly
+report's own rule (``kpis.reports.red_without_commentary``), so the board, the sign-off page
+and the dashboard flag the same values. Ten queries, whatever the data size.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ from actions.models import CLOSED_STATUSES, Action, ActionUpdate
 from core.cycle import CollectionWindow
 from core.periods import MONTH_NAMES, FinancialYear, Quarter, period_sort_key
 from core.plausibility import jumps_beyond_history, percent_out_of_bounds, target_changed
-from core.rag import Rag
 from core.units import Unit
 from kpis.models import KPI, Frequency, KpiValue
+from kpis.reports import red_without_commentary
 from kpis.schemes import rag_scheme
 from plans.models import Council, Membership, Role
 
@@ -104,14 +106,28 @@ class QuarterStatus:
     def flagged_count(self) -> int:
         return sum(len(o.flagged) for o in self.rows)
 
+    @property
+    def missing_items(self) -> list[tuple[str, Item]]:
+        """Every item still missing, with whose it is (an item shared by two officers once)."""
+        seen: set[int] = set()
+        found = []
+        for officer in self.rows:
+            for item in officer.missing:
+                if id(item) not in seen:
+                    seen.add(id(item))
+                    found.append((officer.name, item))
+        return found
+
+    @property
+    def red_without_commentary(self) -> list[tuple[str, Item]]:
+        """The entered values rated Red with no commentary, with whose they are."""
+        return [
+            (o.name, item) for o in self.rows for item in o.items if item.red_without_commentary
+        ]
+
 
 def display_name(user: Any) -> str:
     return user.get_full_name() or user.get_username()
-
-
-def red_without_commentary(value: KpiValue) -> bool:
-    """A value rated Red whose commentary says nothing (the board's own check)."""
-    return value.status() == Rag.RED and not value.commentary.strip()
 
 
 def _due_periods(kpi: KPI, quarter: Quarter) -> list[tuple[int, int, int]]:
@@ -199,6 +215,11 @@ def quarter_status(council: Council, quarter: Quarter) -> QuarterStatus:
         series[value.kpi_id].append(value)
     for rows in series.values():
         rows.sort(key=lambda v: period_sort_key(v.financial_year, v.quarter, v.month))
+    # Red and unexplained, judged as the quarter's report judges it (its effective targets,
+    # the council's scheme, the value standing for the quarter).
+    red_values = {
+        row.value.pk for row in red_without_commentary(council, quarter) if row.value is not None
+    }
     return_url = reverse("kpi-return", kwargs={"council": council.slug, **quarter.url_kwargs})
     for kpi in kpis:
         for period in _due_periods(kpi, quarter):
@@ -223,7 +244,7 @@ def quarter_status(council: Council, quarter: Quarter) -> QuarterStatus:
                 earlier = [
                     v for v in rows[:index] if v.month == 0 or kpi.frequency == Frequency.MONTHLY
                 ]
-                item.red_without_commentary = red_without_commentary(value)
+                item.red_without_commentary = value.pk in red_values
                 item.warnings = _warnings(kpi, value, earlier)
             officer(kpi.owner_user_id).items.append(item)
 
