@@ -28,7 +28,14 @@ from actions.models import Action, ActionStatus
 from dashboard import list_views
 from dashboard.generic import EXPORT_FORMATS
 from kpis.models import KpiValue
-from plans.models import ActionStatusScheme, Council, QuarterSummary, Role, ThemeNarrative
+from plans.models import (
+    ActionStatusScheme,
+    CollectionDates,
+    Council,
+    QuarterSummary,
+    Role,
+    ThemeNarrative,
+)
 from risks.models import RiskAssessment, RiskMatrix, RiskRegisterEntry
 from tests import factories as f
 from work.forms import ActionUpdateForm
@@ -105,6 +112,10 @@ def world(db):
     f.make_savings(council, plan=plan, title="Savings \x1f")
     QuarterSummary.objects.create(council=council, financial_year=2020, quarter=3, text="Sum")
     ThemeNarrative.objects.create(theme=theme, financial_year=2020, quarter=3, text="Story")
+    CollectionDates.objects.create(
+        council=council, financial_year=2020, quarter=3, opens_on=datetime.date(2021, 1, 4),
+        deadline=datetime.date(2021, 1, 29), grace_ends=datetime.date(2021, 2, 5),
+    )
     other = f.make_council(name="Maidstone Council", slug="maidstone")
     f.make_plan(other)
     return {
