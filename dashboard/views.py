@@ -11,10 +11,13 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.generic import RedirectView, TemplateView
 
 from actions.reports import attention_report
@@ -130,35 +133,74 @@ class DashboardView(CouncilMixin, TemplateView):
         quarter = self.quarter
         # Savings and actions are judged as at the quarter's end, or today for the current one.
         as_of = min(today(), quarter.end)
-        quarters = quarters_with_data(self.council)
-        if quarter not in quarters:
-            quarters = sorted([*quarters, quarter], reverse=True)
-        report = quarterly_report(self.council, quarter)
-        risks = risk_report(self.council, quarter)
+        # Red values left unexplained are flagged to the council's administrators.
+        show_red_flag = bool(self.request.user.is_superuser or self.council.user_administers)
+        key = dashboard_cache_key(self.council, quarter, as_of, show_red_flag)
+        cached = cache.get(key)
+        if cached is None:
+            cached = dashboard_body(self.council, quarter, as_of, show_red_flag)
+            cache.set(key, cached, DASHBOARD_CACHE_SECONDS)
+        body, quarters = cached
         context.update(
             quarter=quarter,
             as_of=as_of,
-            report=report,
-            # Each priority's measures, then the strategic risks pertaining to it (as Medway's
-            # report prints them).
-            sections=[(group, risks.for_theme(group.theme)) for group in report.groups],
-            risks=risks,
-            risks_quarter_key=(quarter.year.start_year, quarter.number),
-            savings=savings_report(self.council, as_of, quarter.year),
-            actions=attention_report(self.council, quarter, today()),
             quarters=quarters,
             previous_url=dashboard_url(self.council, quarter.previous()),
             next_url=dashboard_url(self.council, quarter.next()),
-            rag_scheme=report.scheme,
-            rag_key=report.key,
-            trend_key=trend_key(report),
-            # The performance team's summary and narratives; Red values left unexplained are
-            # flagged to the council's administrators.
-            commentary=quarter_commentary(self.council, quarter),
-            red_without_commentary=report.red_without_commentary,
-            show_red_flag=self.request.user.is_superuser or self.council.user_administers,
+            dashboard_body=mark_safe(body),  # rendered by the template engine (escaped there)
         )
         return context
+
+
+#: How long a rendered dashboard is kept (it is never stale: its key has the data version).
+DASHBOARD_CACHE_SECONDS = 24 * 3600
+
+
+def dashboard_cache_key(
+    council: Council, quarter: Quarter, as_of: datetime.date, show_red_flag: bool
+) -> str:
+    """The cache key of a council's dashboard body: its data version (read with the council,
+    no query of its own), the quarter, the date it is judged at and the reader's variant."""
+    return (
+        f"dashboard:{council.pk}:{council.data_version}:{quarter.slug}:{as_of.isoformat()}"
+        f":{int(show_red_flag)}"
+    )
+
+
+def dashboard_body(
+    council: Council, quarter: Quarter, as_of: datetime.date, show_red_flag: bool
+) -> tuple[str, list[Quarter]]:
+    """The dashboard's body rendered (the same for every reader of the variant) and the
+    quarters the quarter switch offers."""
+    quarters = quarters_with_data(council)
+    if quarter not in quarters:
+        quarters = sorted([*quarters, quarter], reverse=True)
+    report = quarterly_report(council, quarter)
+    risks = risk_report(council, quarter)
+    body = render_to_string(
+        "dashboard/includes/dashboard_body.html",
+        {
+            "council": council,
+            "quarter": quarter,
+            "as_of": as_of,
+            "report": report,
+            # Each priority's measures, then the strategic risks pertaining to it (as Medway's
+            # report prints them).
+            "sections": [(group, risks.for_theme(group.theme)) for group in report.groups],
+            "risks": risks,
+            "risks_quarter_key": (quarter.year.start_year, quarter.number),
+            "savings": savings_report(council, as_of, quarter.year),
+            "actions": attention_report(council, quarter, today()),
+            "rag_scheme": report.scheme,
+            "rag_key": report.key,
+            "trend_key": trend_key(report),
+            # The performance team's summary and narratives.
+            "commentary": quarter_commentary(council, quarter),
+            "red_without_commentary": report.red_without_commentary,
+            "show_red_flag": show_red_flag,
+        },
+    )
+    return body, quarters
 
 
 class KpiDetailView(CouncilMixin, TemplateView):

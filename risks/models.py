@@ -14,6 +14,7 @@ from core import risk as engine
 from core.periods import period_label
 from core.risk import PRESETS, RAG_SEVERITY, RiskScore, direction_of_travel, natural_key
 from core.validators import validate_plausible_date
+from plans.dataversion import bump_data_version
 from plans.models import FINANCIAL_YEAR_CHOICES, Council, Theme
 from plans.querysets import CouncilScopedQuerySet
 
@@ -142,6 +143,7 @@ class RiskMatrix(models.Model):
                     for band in preset.bands
                 ]
             )
+        bump_data_version([self.council_id])  # bulk writes send no signals
 
     def engine(self) -> engine.Matrix:
         """The pure matrix (uses prefetched ``levels`` and ``bands`` when present)."""
