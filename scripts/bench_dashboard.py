@@ -170,6 +170,23 @@ def main() -> None:
                 cold.append(ms)
                 ms, warm_queries, _ = timed(client, url, clear=False)
                 warm.append(ms)
+            if os.environ.get("BENCH_HTML"):  # a directory to keep the page in, to look at
+                Path(os.environ["BENCH_HTML"], f"dashboard-{n}.html").write_bytes(html)
+            if os.environ.get("BENCH_SQL"):  # the cold request's queries
+                cache.clear()
+                with CaptureQueriesContext(connection) as queries:
+                    client.get(url)
+                for query in queries.captured_queries:
+                    print(f"  {query['time']:>6} s  {query['sql'][:600]}")
+            if os.environ.get("BENCH_PROFILE"):  # where a cold request spends its time
+                import cProfile
+                import pstats
+
+                if not os.environ.get("BENCH_PROFILE_WARM"):
+                    cache.clear()
+                profile = cProfile.Profile()
+                profile.runcall(client.get, url)
+                pstats.Stats(profile).sort_stats(os.environ["BENCH_PROFILE"]).print_stats(45)
             base = statistics.median(trivial)
             print(f"N={n} measures, {QUARTERS} quarters of values, {ACTIONS} actions")
             print(f"  HTML            {len(html) / 1024:8.1f} KB")
