@@ -15,6 +15,7 @@ from core.periods import Quarter
 from kpis.models import KpiValue
 from kpis.services import ReturnEntry, submit_return
 from plans.models import Council, Role
+from tests.admin_forms import change_form
 from tests.factories import (
     make_council,
     make_kpi,
@@ -142,3 +143,18 @@ def test_a_council_saved_from_a_stale_form_never_moves_its_version_back():
     stale.name = "Renamed Council"
     stale.save()
     assert Council.objects.get(pk=council.pk).data_version > moved > 0
+
+
+def test_a_value_changed_in_the_admin_shows_at_once(client, council_with_value):
+    council, officer, kpi, value = council_with_value
+    admin = make_user(council=council, role=Role.ADMIN)
+    client.force_login(admin)
+    assert ">71" in get(client, council)[0]
+    data = change_form(client, value)
+    data["actual"] = ["58"]
+    response = client.post(
+        reverse("admin:kpis_kpivalue_change", args=[value.pk]), {k: v for k, v in data.items()}
+    )
+    assert response.status_code == 302
+    html = get(client, council)[0]
+    assert ">58" in html and ">71" not in html
