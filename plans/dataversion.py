@@ -33,29 +33,36 @@ from plans.querysets import CouncilScopedQuerySet
 UNVERSIONED = {"plans.membership"}
 
 
-def bump_data_version(council_ids: Iterable[int | None]) -> None:
-    """Move on the data version of the councils ``council_ids`` (one query)."""
+def bump_data_version(council_ids: Iterable[int | None] | models.QuerySet) -> None:
+    """Move on the data version of the councils ``council_ids`` (one query): ids, or a
+    queryset of them (then a subquery)."""
     from plans.models import Council
 
-    ids = {pk for pk in council_ids if pk is not None}
-    if ids:
-        now = time.time_ns() // 1000
-        Council.objects.filter(pk__in=ids).update(
-            data_version=Greatest(F("data_version") + 1, models.Value(now))
-        )
+    if not isinstance(council_ids, models.QuerySet):
+        council_ids = {pk for pk in council_ids if pk is not None}
+        if not council_ids:
+            return
+    now = time.time_ns() // 1000
+    Council.objects.filter(pk__in=council_ids).update(
+        data_version=Greatest(F("data_version") + 1, models.Value(now))
+    )
 
 
-def council_id_of(instance: models.Model, path: str) -> int | None:
-    """The id of the council ``instance`` belongs to, following ``path`` ("kpi__council")."""
+def council_ids_of(instance: models.Model, path: str) -> list[int | None] | models.QuerySet:
+    """The council ``instance`` belongs to, following ``path`` ("kpi__council"): its id
+    where the objects on the way are loaded, else a queryset of it (a subquery, no query of
+    its own; also right while a cascade deletes the objects, which all still exist)."""
     if not path:
-        return instance.pk
-    *steps, last = path.split("__")
-    obj: Any = instance
-    for step in steps:
-        obj = getattr(obj, step, None)
-        if obj is None:
-            return None
-    return getattr(obj, f"{last}_id", None)
+        return [instance.pk]
+    first, _, rest = path.partition("__")
+    field = instance._meta.get_field(first)
+    key = getattr(instance, field.attname)
+    if not rest or key is None:
+        return [key]
+    loaded = instance._state.fields_cache.get(first)
+    if loaded is not None:
+        return council_ids_of(loaded, rest)
+    return field.related_model._base_manager.filter(pk=key).values(rest)
 
 
 def _path(sender: type[models.Model]) -> str | None:
@@ -69,13 +76,13 @@ def _saved(sender: type[models.Model], instance: models.Model, raw: bool = False
     path = _path(sender)
     if path is None or raw:
         return
-    bump_data_version([council_id_of(instance, path)])
+    bump_data_version(council_ids_of(instance, path))
 
 
 def _deleting(sender: type[models.Model], instance: models.Model, **_: Any):
     path = _path(sender)
     if path is not None:
-        bump_data_version([council_id_of(instance, path)])
+        bump_data_version(council_ids_of(instance, path))
 
 
 def _council_saving(sender: type[models.Model], instance: Any, raw: bool = False, **_: Any):
@@ -91,7 +98,7 @@ def _m2m_changed(sender: Any, instance: models.Model, action: str, **_: Any):
     if action.startswith("post_"):
         path = _path(type(instance))
         if path is not None:
-            bump_data_version([council_id_of(instance, path)])
+            bump_data_version(council_ids_of(instance, path))
 
 
 def connect() -> None:

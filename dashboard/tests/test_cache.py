@@ -158,3 +158,24 @@ def test_a_value_changed_in_the_admin_shows_at_once(client, council_with_value):
     assert response.status_code == 302
     html = get(client, council)[0]
     assert ">58" in html and ">71" not in html
+
+
+def test_a_deleted_measure_leaves_the_cached_dashboard_at_once(client, council_with_value):
+    council, officer, kpi, value = council_with_value
+    client.force_login(officer)
+    assert "Complaints answered" in get(client, council)[0]
+    kpi.delete()  # its values go with it (a cascade)
+    assert "Complaints answered" not in get(client, council)[0]
+
+
+def test_the_cache_is_chosen_by_one_url():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from councilplans.settings import cache_settings
+
+    assert cache_settings("")["default"]["BACKEND"].endswith("LocMemCache")
+    shared = cache_settings("redis://cache:6379/0", "release-7")["default"]
+    assert shared["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert (shared["LOCATION"], shared["KEY_PREFIX"]) == ("redis://cache:6379/0", "release-7")
+    with pytest.raises(ImproperlyConfigured):
+        cache_settings("memcached://cache:11211")
