@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0008_quarter_summary_theme_narrative'),
+        ("plans", "0008_quarter_summary_theme_narrative"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='council',
-            name='data_version',
+            model_name="council",
+            name="data_version",
             field=models.BigIntegerField(default=0, editable=False),
         ),
     ]
