@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -255,9 +255,14 @@ class Direction(models.TextChoices):
 
 def council_matrix(council: Council) -> engine.Matrix:
     """The matrix ``council`` uses (three queries), or the default built-in one."""
+    # Orders of their own: the models' would join the council (and matrix) for every row.
     matrix = (
         RiskMatrix.objects.filter(council=council, in_use=True)
-        .prefetch_related("levels", "bands")
+        .order_by("name", "pk")
+        .prefetch_related(
+            Prefetch("levels", RiskLevel.objects.order_by("-axis", "position", "pk")),
+            Prefetch("bands", RiskBand.objects.order_by("minimum", "name", "pk")),
+        )
         .first()
     )
     if matrix is None:
