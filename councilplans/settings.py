@@ -113,6 +113,31 @@ DATABASES = {
     )
 }
 # Parallel test runs (several developers on one PostgreSQL) can name their own test database.
+
+
+def cache_settings(url: str, key_prefix: str = "") -> dict:
+    """CACHES from one URL: ``redis://`` or ``rediss://`` (shared by every process and host:
+    production), else (empty, ``locmem://``) each process's own memory (the embedded default).
+
+    Cached pages are keyed on each council's data version (plans.dataversion), so a cache
+    never serves a page older than the data, whichever process or host wrote it.
+    """
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    elif url in ("", "locmem://"):
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cp"}
+    else:
+        raise ImproperlyConfigured(
+            f"CACHE_URL must start with redis:// or rediss:// (or be empty), not {url!r}"
+        )
+    return {"default": {**backend, "KEY_PREFIX": key_prefix, "TIMEOUT": 24 * 3600}}
+
+
+CACHES = cache_settings(
+    os.environ.get("CACHE_URL", os.environ.get("REDIS_URL", "")).strip(),
+    os.environ.get("CACHE_KEY_PREFIX", "").strip(),
+)
+
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 

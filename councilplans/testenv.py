@@ -5,6 +5,8 @@ The suite runs with production-like settings, minus HTTPS redirects and manifest
 
 import os
 
+import pytest
+
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
 os.environ.setdefault("DEBUG", "False")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
@@ -43,3 +45,11 @@ def pytest_sessionfinish(session, exitstatus):
             f"FAIL_ON_SKIP: {len(skipped)} test(s) skipped; CI allows none.", red=True
         )
         session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rolled-back data must not leave pages behind."""
+    from django.core.cache import cache
+
+    cache.clear()

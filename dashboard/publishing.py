@@ -19,15 +19,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template import Context
-from django.template.loader import get_template, render_to_string
-from django.template.loader_tags import BLOCK_CONTEXT_KEY, BlockContext, ExtendsNode
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from core.formatting import format_measure
 from core.periods import Quarter
-from dashboard.report import report_context
+from dashboard.report import render_body, report_context
 from kpis.models import KpiValue
 from plans.models import Council, Membership, Role
 from publishing.models import PublishedQuarter
@@ -36,8 +34,6 @@ from risks.models import RiskAssessment
 #: The version of the snapshot's data layout (so a later reader can tell old snapshots).
 DATA_FORMAT = 1
 
-DASHBOARD_TEMPLATE = "dashboard/dashboard.html"
-REPORT_BLOCK = "report"
 
 #: Who may download a published quarter's cabinet pack.
 PACK_READERS = (Role.CABINET, Role.ADMIN)
@@ -97,18 +93,9 @@ def publish_quarter(
 
 
 def render_report_body(context: dict[str, Any]) -> str:
-    """The dashboard template's ``report`` block alone, drawn with ``context`` (the page
+    """The report's body alone, drawn with ``context`` as the dashboard draws it (the page
     around it, navigation and all, is drawn live each time)."""
-    template = get_template(DASHBOARD_TEMPLATE).template
-    extends = template.nodelist.get_nodes_by_type(ExtendsNode)[0]
-    blocks = {node.name: node for node in extends.blocks.values()}
-    ctx = Context({**context, "snapshot": True}, autoescape=True)
-    ctx.template = template
-    with ctx.render_context.push():
-        block_context = BlockContext()
-        block_context.add_blocks(blocks)
-        ctx.render_context[BLOCK_CONTEXT_KEY] = block_context
-        return blocks[REPORT_BLOCK].render(ctx)
+    return render_body({**context, "snapshot": True})
 
 
 # -- the snapshot's data -------------------------------------------------------------------

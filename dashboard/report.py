@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.template.loader import render_to_string
+
 from actions.reports import attention_report
 from core.periods import Quarter
 from core.rag import Trend
@@ -14,6 +16,14 @@ from kpis.reports import quarterly_report
 from plans.models import Council
 from plans.reports import quarter_commentary, savings_report
 from risks.reports import risk_report
+
+#: The report's body: the dashboard draws it live (and caches it), the sign-off stores it.
+BODY_TEMPLATE = "dashboard/includes/dashboard_body.html"
+
+
+def render_body(context: dict[str, Any]) -> str:
+    """The report's body drawn with ``context`` (a ``report_context``)."""
+    return render_to_string(BODY_TEMPLATE, context)
 
 
 def trend_key(report) -> list[Trend]:

@@ -11,16 +11,18 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.generic import RedirectView, TemplateView
 
 from core.periods import Quarter
 from dashboard import publishing
 from dashboard.generic import CouncilMixin
-from dashboard.report import report_context
+from dashboard.report import render_body, report_context
 from kpis.models import KPI
 from kpis.reports import (
     kpi_history,
@@ -138,27 +140,69 @@ class DashboardView(CouncilMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         quarter = self.quarter
-        quarters = quarters_with_data(self.council)
-        if quarter not in quarters:
-            quarters = sorted([*quarters, quarter], reverse=True)
+        # Savings and actions are judged as at the quarter's end, or today for the current one.
+        as_of = min(today(), quarter.end)
+        # Red values left unexplained are flagged to the council's administrators.
+        show_red_flag = bool(self.request.user.is_superuser or self.council.user_administers)
         context.update(
             quarter=quarter,
-            quarters=quarters,
+            as_of=as_of,
             previous_url=dashboard_url(self.council, quarter.previous()),
             next_url=dashboard_url(self.council, quarter.next()),
-            # Red values left unexplained are flagged to the council's administrators.
-            show_red_flag=self.request.user.is_superuser or self.council.user_administers,
         )
         context.update(publishing.status_context(self.request.user, self.council, quarter, today()))
         if self.publication is not None:
+            # Drawn from its snapshot (published_dashboard.html): only the quarter switch is live.
             context.update(
                 publication=self.publication,
                 as_of=datetime.date.fromisoformat(self.publication.data["as_of"]),
                 corrections=publishing.corrections(self.publication),
+                quarters=switch_quarters(self.council, quarter),
             )
         else:
-            context.update(report_context(self.council, quarter, today()))
+            key = dashboard_cache_key(self.council, quarter, as_of, show_red_flag)
+            cached = cache.get(key)
+            if cached is None:
+                cached = dashboard_body(self.council, quarter, show_red_flag)
+                cache.set(key, cached, DASHBOARD_CACHE_SECONDS)
+            body, quarters = cached
+            context.update(
+                quarters=quarters,
+                dashboard_body=mark_safe(body),  # rendered by the template engine (escaped there)
+            )
         return context
+
+
+#: How long a rendered dashboard is kept (it is never stale: its key has the data version).
+DASHBOARD_CACHE_SECONDS = 24 * 3600
+
+
+def dashboard_cache_key(
+    council: Council, quarter: Quarter, as_of: datetime.date, show_red_flag: bool
+) -> str:
+    """The cache key of a council's dashboard body: its data version (read with the council,
+    no query of its own), the quarter, the date it is judged at and the reader's variant."""
+    return (
+        f"dashboard:{council.pk}:{council.data_version}:{quarter.slug}:{as_of.isoformat()}"
+        f":{int(show_red_flag)}"
+    )
+
+
+def switch_quarters(council: Council, quarter: Quarter) -> list[Quarter]:
+    """The quarters the quarter switch offers: those with data, and the one shown."""
+    quarters = quarters_with_data(council)
+    if quarter not in quarters:
+        quarters = sorted([*quarters, quarter], reverse=True)
+    return quarters
+
+
+def dashboard_body(
+    council: Council, quarter: Quarter, show_red_flag: bool
+) -> tuple[str, list[Quarter]]:
+    """The dashboard's body rendered (the same for every reader of the variant) and the
+    quarters the quarter switch offers."""
+    context = {**report_context(council, quarter, today()), "show_red_flag": show_red_flag}
+    return render_body(context), switch_quarters(council, quarter)
 
 
 class KpiDetailView(CouncilMixin, TemplateView):

@@ -56,7 +56,9 @@ class PeriodValue:
     @property
     def not_published(self) -> str:
         """Why there is no figure ("Suppressed"), or ""."""
-        return self.value.get_not_published_display() if self.value else ""
+        if self.value is None or not self.value.not_published:
+            return ""  # most values: no need to look up the reason's words
+        return self.value.get_not_published_display()
 
     @property
     def outturn_label(self) -> str:
@@ -212,7 +214,8 @@ def yearly_targets(kpis: Sequence[KPI]) -> YearTargets:
         return {}
     by_pk = {kpi.pk: kpi for kpi in kpis}
     found: YearTargets = {}
-    for setting in KpiTarget.objects.filter(kpi__in=list(by_pk)):
+    # No ordering: the model's would join the measures, their councils and themes.
+    for setting in KpiTarget.objects.filter(kpi__in=list(by_pk)).order_by():
         setting.kpi = by_pk[setting.kpi_id]
         found[(setting.kpi_id, setting.financial_year)] = setting
     return found
@@ -345,6 +348,10 @@ def quarterly_report(council: Council, quarter: Quarter) -> QuarterlyReport:
                     financial_year__lte=quarter.year.start_year,
                 )
             )
+            # Unordered (the model's ordering joins the councils and themes of every value)
+            # and without what no report shows.
+            .order_by()
+            .defer("entered_by", "entered_at", "version")
         )
         kpis_by_id = {kpi.pk: kpi for kpi in kpis}
         for kpi in kpis:

@@ -24,6 +24,7 @@ from core.periods import Quarter
 from core.rag import Rag
 from core.units import strip_unit_symbol, unit_error
 from kpis.models import KPI, Frequency, KpiTarget, KpiValue, NotPublished
+from plans.dataversion import bump_data_version
 from plans.models import Council
 
 #: KpiValue.actual holds 16 digits, 4 of them after the point.
@@ -528,6 +529,8 @@ def _write(user: Any, quarter: Quarter, changes: list[ReturnChange]) -> list[Kpi
             ids = {v.kpi_id: v.pk for v in _period_values((v.kpi_id for v in created), quarter)}
             for value in created:
                 value.pk = ids[value.kpi_id]
+    # Bulk writes send no signals: the council's pages are stale from now on.
+    bump_data_version({change.kpi.council_id for change in changes})
     history = KpiValue.history
     history.bulk_history_create(created, default_user=user, default_date=now)
     history.bulk_history_create(updated, update=True, default_user=user, default_date=now)

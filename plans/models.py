@@ -124,9 +124,12 @@ class Council(models.Model):
         help_text="When officers with something missing are reminded before the deadline.",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    #: Moves on with every write to the council's data (plans.dataversion): cached pages are
+    #: keyed on it.
+    data_version = models.BigIntegerField(default=0, editable=False)
 
     objects = CouncilQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "data_version"])
 
     class Meta:
         ordering = ["name"]

@@ -65,9 +65,17 @@ class QuarterCommentary:
 
 def quarter_commentary(council: Council, quarter: Quarter) -> QuarterCommentary:
     year, number = quarter.year.start_year, quarter.number
-    summary = QuarterSummary.objects.filter(council=council).for_quarter(year, number).first()
-    narratives = ThemeNarrative.objects.filter(theme__plan__council=council).for_quarter(
-        year, number
+    # Orders of their own: the models' would join the councils and themes.
+    summary = (
+        QuarterSummary.objects.filter(council=council)
+        .for_quarter(year, number)
+        .order_by("pk")
+        .first()
+    )
+    narratives = (
+        ThemeNarrative.objects.filter(theme__plan__council=council)
+        .for_quarter(year, number)
+        .order_by()
     )
     return QuarterCommentary(
         summary=summary, narratives={n.theme_id: n for n in narratives.exclude(text="")}

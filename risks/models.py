@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -14,6 +14,7 @@ from core import risk as engine
 from core.periods import period_label
 from core.risk import PRESETS, RAG_SEVERITY, RiskScore, direction_of_travel, natural_key
 from core.validators import validate_plausible_date
+from plans.dataversion import bump_data_version
 from plans.models import FINANCIAL_YEAR_CHOICES, Council, Theme
 from plans.querysets import CouncilScopedQuerySet
 
@@ -142,6 +143,7 @@ class RiskMatrix(models.Model):
                     for band in preset.bands
                 ]
             )
+        bump_data_version([self.council_id])  # bulk writes send no signals
 
     def engine(self) -> engine.Matrix:
         """The pure matrix (uses prefetched ``levels`` and ``bands`` when present)."""
@@ -253,9 +255,14 @@ class Direction(models.TextChoices):
 
 def council_matrix(council: Council) -> engine.Matrix:
     """The matrix ``council`` uses (three queries), or the default built-in one."""
+    # Orders of their own: the models' would join the council (and matrix) for every row.
     matrix = (
         RiskMatrix.objects.filter(council=council, in_use=True)
-        .prefetch_related("levels", "bands")
+        .order_by("name", "pk")
+        .prefetch_related(
+            Prefetch("levels", RiskLevel.objects.order_by("-axis", "position", "pk")),
+            Prefetch("bands", RiskBand.objects.order_by("minimum", "name", "pk")),
+        )
         .first()
     )
     if matrix is None:

@@ -153,7 +153,7 @@ def test_wide_tables_stack_with_labelled_cells_and_the_heat_map_scrolls_by_keybo
 ):
     html = dashboard(client, council)
     summary = re.search(
-        r'<table class="govuk-table app-summary-table app-stack">.*?</table>', html, re.S
+        r'<table class="govuk-table app-summary-table app-stack app-cells">.*?</table>', html, re.S
     ).group(0)
     assert 'data-label="Target"' in summary and 'data-label="Short trend"' in summary
     heat = html[html.rindex("<div", 0, html.index("app-heat-map")) :]

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from actions.models import Action
 from kpis.models import KPI
+from plans.dataversion import bump_data_version
 from plans.models import Council, Membership, Role
 
 #: The one password every demo login uses (documented in the README).
@@ -114,3 +115,4 @@ class Command(BaseCommand):
         for action in actions:
             action.assigned_users.add(officer)
         KPI.objects.filter(council=council).update(owner_user=officer)
+        bump_data_version([council.pk])

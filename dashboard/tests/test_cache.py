@@ -1,0 +1,181 @@
+"""The dashboard is cached under the council's data version: a warm request runs only the
+queries every page runs, and any write to the council's data (a save, a bulk return, a
+deletion, a risk's themes) shows on the next request."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core.periods import Quarter
+from kpis.models import KpiValue
+from kpis.services import ReturnEntry, submit_return
+from plans.models import Council, Role
+from tests.admin_forms import change_form
+from tests.factories import (
+    make_council,
+    make_kpi,
+    make_plan,
+    make_risk,
+    make_theme,
+    make_user,
+    make_value,
+)
+
+pytestmark = pytest.mark.django_db
+
+Q3 = Quarter.from_slug("2020-21", "q3")
+# session, user, council (with its data version): the page's body comes from the cache.
+WARM_QUERIES = 3
+
+
+def url(council: Council) -> str:
+    return reverse(
+        "dashboard", kwargs={"council": council.slug, "year": "2020-21", "quarter": "q3"}
+    )
+
+
+@pytest.fixture
+def council_with_value():
+    council = make_council()
+    officer = make_user(council=council, role=Role.OFFICER)
+    kpi = make_kpi(council, code="CS1", name="Complaints answered", owner_user=officer)
+    value = make_value(kpi, 2020, 3, 71, 80)
+    return council, officer, kpi, value
+
+
+def get(client, council: Council) -> tuple[str, int]:
+    from django.db import connection
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url(council))
+    assert response.status_code == 200
+    return response.content.decode(), len(queries.captured_queries)
+
+
+def test_a_warm_dashboard_runs_only_the_pages_own_queries(client, council_with_value):
+    council, officer, *_ = council_with_value
+    client.force_login(officer)
+    cold_html, cold = get(client, council)
+    warm_html, warm = get(client, council)
+    assert warm == WARM_QUERIES < cold
+    token = re.compile(r'(csrfmiddlewaretoken" value|nonce)="[^"]*"')
+    assert token.sub("", warm_html) == token.sub("", cold_html)
+    assert "71" in warm_html
+
+
+def test_an_edited_value_shows_at_once(client, council_with_value):
+    council, officer, kpi, value = council_with_value
+    client.force_login(officer)
+    assert ">71" in get(client, council)[0]
+    value.actual = Decimal("64")
+    value.save()
+    html = get(client, council)[0]
+    assert ">64" in html and ">71" not in html
+
+
+def test_a_bulk_return_shows_at_once(client, council_with_value):
+    council, officer, kpi, value = council_with_value
+    other = make_kpi(council, code="CS2", name="Calls answered", owner_user=officer)
+    client.force_login(officer)
+    assert "Calls answered" in get(client, council)[0]
+    submit_return(
+        officer,
+        council,
+        Q3,
+        [
+            ReturnEntry(kpi.pk, "93", "", value.version, shown_actual="71"),
+            ReturnEntry(other.pk, "55.5", "Fewer staff"),
+        ],
+    )
+    html = get(client, council)[0]
+    assert ">93" in html and ">71" not in html
+    assert "55.5" in html and "Fewer staff" in html
+
+
+def test_a_deleted_value_and_a_risks_theme_show_at_once(client, council_with_value):
+    council, officer, kpi, value = council_with_value
+    theme = make_theme(make_plan(council), number=1, title="Customer first")
+    risk = make_risk(council, title="Budget gap", residual_score="BII")
+    client.force_login(officer)
+    before = get(client, council)[0]
+    assert ">71" in before and "Strategic risks pertaining" not in before
+    KpiValue.objects.filter(pk=value.pk).delete()
+    kpi.theme = theme
+    kpi.save()
+    risk.themes.add(theme)
+    html = get(client, council)[0]
+    assert ">71" not in html
+    assert "Strategic risks pertaining to this priority (1)" in html
+
+
+def test_two_councils_never_share_a_page(client):
+    pages = []
+    for figure in (71, 42):
+        council = make_council()
+        make_value(make_kpi(council, code="CS1", name="Complaints answered"), 2020, 3, figure, 80)
+        # The same data version in both: only the council tells them apart.
+        Council.objects.filter(pk=council.pk).update(data_version=7)
+        client.force_login(make_user(council=council, role=Role.CABINET))
+        pages.append(get(client, council)[0])
+    assert ">71" in pages[0] and ">42" not in pages[0]
+    assert ">42" in pages[1] and ">71" not in pages[1]
+
+
+def test_a_council_administrator_sees_the_red_flag_a_cabinet_member_does_not(client):
+    council = make_council()
+    make_value(make_kpi(council, code="CS1", name="Complaints answered"), 2020, 3, 10, 80)
+    client.force_login(make_user(council=council, role=Role.ADMIN))
+    assert "has no commentary" in get(client, council)[0]
+    client.force_login(make_user(council=council, role=Role.CABINET))
+    assert "has no commentary" not in get(client, council)[0]
+
+
+def test_a_council_saved_from_a_stale_form_never_moves_its_version_back():
+    council = make_council()
+    stale = Council.objects.get(pk=council.pk)
+    make_kpi(council)  # moves the version on
+    moved = Council.objects.get(pk=council.pk).data_version
+    stale.name = "Renamed Council"
+    stale.save()
+    assert Council.objects.get(pk=council.pk).data_version > moved > 0
+
+
+def test_a_value_changed_in_the_admin_shows_at_once(client, council_with_value):
+    council, officer, kpi, value = council_with_value
+    admin = make_user(council=council, role=Role.ADMIN)
+    client.force_login(admin)
+    assert ">71" in get(client, council)[0]
+    data = change_form(client, value)
+    data["actual"] = ["58"]
+    response = client.post(
+        reverse("admin:kpis_kpivalue_change", args=[value.pk]), {k: v for k, v in data.items()}
+    )
+    assert response.status_code == 302
+    html = get(client, council)[0]
+    assert ">58" in html and ">71" not in html
+
+
+def test_a_deleted_measure_leaves_the_cached_dashboard_at_once(client, council_with_value):
+    council, officer, kpi, value = council_with_value
+    client.force_login(officer)
+    assert "Complaints answered" in get(client, council)[0]
+    kpi.delete()  # its values go with it (a cascade)
+    assert "Complaints answered" not in get(client, council)[0]
+
+
+def test_the_cache_is_chosen_by_one_url():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from councilplans.settings import cache_settings
+
+    assert cache_settings("")["default"]["BACKEND"].endswith("LocMemCache")
+    shared = cache_settings("redis://cache:6379/0", "release-7")["default"]
+    assert shared["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert (shared["LOCATION"], shared["KEY_PREFIX"]) == ("redis://cache:6379/0", "release-7")
+    with pytest.raises(ImproperlyConfigured):
+        cache_settings("memcached://cache:11211")
