@@ -14,6 +14,7 @@ from core.targets import TargetKind
 from kpis.models import Frequency, KpiTarget
 from plans.models import Role
 from tests.factories import make_council, make_kpi, make_plan, make_theme, make_user, make_value
+from tests.responses import body
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +156,7 @@ def test_kpi_list_export_writes_reasons_outturns_and_effective_targets(reader, c
     make_value(council.kpis.get(code="REL 01"), 2020, 0, 82)
     url = reverse("kpi-list", kwargs={"council": "testshire"})
     response = reader.get(url, {"financial_year": "2020", "quarter": "1", "_export": "csv"})
-    lines = response.content.decode("utf-8-sig").splitlines()
+    lines = body(response).decode("utf-8-sig").splitlines()
     header = lines[0].split(",")
     rows = {
         line.split(",")[0]: dict(zip(header, line.split(","), strict=True)) for line in lines[1:]

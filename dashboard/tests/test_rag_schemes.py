@@ -16,6 +16,7 @@ from kpis.models import KpiValue
 from kpis.schemes import RagScheme, RagState, rag_scheme
 from plans.models import Council, Role
 from tests.factories import make_council, make_kpi, make_rag_scheme, make_user, make_value
+from tests.responses import body
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +122,7 @@ def test_list_filter_export_and_kpi_page_use_the_scheme(client):
     page = client.get(url, {**query, "rag": "better"}).content.decode()
     assert "Measure 0" in page and "Measure 1" not in page
     assert '<option value="better" selected>Exceeding</option>' in page
-    csv = client.get(url, {**query, "_export": "csv"}).content.decode()
+    csv = body(client.get(url, {**query, "_export": "csv"})).decode()
     assert "Exceeding" in csv and "Below target" in csv and "For information only" in csv
     assert "No target" in csv
     kpi = council.kpis.get(code="M0")
