@@ -17,7 +17,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -33,9 +35,11 @@ from plans.models import (
     Council,
     Membership,
     Plan,
+    Role,
     SavingsTarget,
     Theme,
 )
+from plans.people import person_for_email, send_invitation
 from risks.models import RiskAssessment, RiskBand, RiskMatrix, RiskRegisterEntry
 from risks.services import create_matrix
 from workbooks import spec
@@ -120,6 +124,8 @@ class ImportResult:
     errors: list[ImportError_] = field(default_factory=list)
     ignored_sheets: list[str] = field(default_factory=list)
     dry_run: bool = False
+    #: Emails of the people invited to the council (or, previewed, who would be).
+    invited: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -147,10 +153,14 @@ def _fields(model, *skip: str) -> list[str]:
 
 
 class _Importer:
-    def __init__(self, council: Council, user, result: ImportResult) -> None:
+    def __init__(
+        self, council: Council, user, result: ImportResult, invite: bool = False, base_url=""
+    ) -> None:
         self.council = council
         self.user = user
         self.result = result
+        self.invite = invite
+        self.base_url = base_url
         # A measure is known by its code, or by its name where it has none.
         self.kpis = {
             (kpi.code or kpi.name).casefold(): kpi for kpi in KPI.objects.filter(council=council)
@@ -278,19 +288,42 @@ class _Importer:
                 "(the status follows from them)",
             )
 
-    def person(self, sheet: str, row: Row, column: str):
-        email = row.text(column)
-        if not email:
-            return None
+    def member(self, sheet: str, row: Row, column: str, email: str):
+        """The member with this email; with ``invite``, someone new is invited as an officer.
+
+        Reports an error (and gives None) for an email that is not a member's otherwise.
+        """
+        email = email.strip()
         user = self.people.get(email.casefold())
-        if user is None:
+        if user is not None:
+            return user
+        if not self.invite:
             self.error(
                 sheet,
                 row.number,
                 column,
-                f'"{email}" is not the email of a member of this council (invite them first)',
+                f'"{email}" is not the email of a member of this council (invite them first, '
+                "or let the import invite them)",
             )
+            return None
+        try:
+            validate_email(email)
+            user, created = person_for_email(email)
+        except ValidationError as error:
+            self.error(sheet, row.number, column, f'"{email}": ' + " ".join(error.messages))
+            return None
+        Membership.objects.create(user=user, council=self.council, role=Role.OFFICER)
+        if created or not user.has_usable_password():
+            send_invitation(user, self.council, self.base_url)  # sent once committed
+        self.people[email.casefold()] = user
+        self.result.invited.append(user.email)
         return user
+
+    def person(self, sheet: str, row: Row, column: str):
+        email = row.text(column)
+        if not email:
+            return None
+        return self.member(sheet, row, column, email)
 
     def plan(self, sheet: str, row: Row, column: str = "Plan", required: bool = True):
         title = row.text(column)
@@ -433,10 +466,8 @@ class _Importer:
             email = row.text("Owner email")
             if not email:
                 kpi.owner_user = None
-            elif email.casefold() in people:
-                kpi.owner_user = people[email.casefold()]
             else:
-                fail("Owner email", f'"{email}" is not the email of a member of this council')
+                kpi.owner_user = self.member(MEASURES, row, "Owner email", email)
         plan = kpi.plan
         if "Plan" in row:
             title = row.text("Plan")
@@ -903,16 +934,7 @@ class _Importer:
                 assigned = []
                 for email in row.text("Assigned to").replace(",", ";").split(";"):
                     if email.strip():
-                        user = self.people.get(email.strip().casefold())
-                        if user is None:
-                            self.error(
-                                ACTIONS,
-                                row.number,
-                                "Assigned to",
-                                f'"{email.strip()}" is not the email of a member of '
-                                "this council (invite them first)",
-                            )
-                        assigned.append(user)
+                        assigned.append(self.member(ACTIONS, row, "Assigned to", email))
             if not self.finish(ACTIONS, row, action, before, names, errors_before):
                 self.failed[ACTIONS].add(key)
                 continue
@@ -1223,12 +1245,23 @@ class _Importer:
 
 
 def import_workbook(
-    council: Council, user, name: str, data: bytes, *, dry_run: bool = False
+    council: Council,
+    user,
+    name: str,
+    data: bytes,
+    *,
+    dry_run: bool = False,
+    invite: bool = False,
+    base_url: str = "",
 ) -> ImportResult:
     """Import a workbook file (its name and bytes) into ``council``, as ``user``.
 
     Raises ``WorkbookError`` for a file that cannot be read; row problems are in the result's
     ``errors``, and then nothing is written. A dry run checks and counts, and writes nothing.
+    With ``invite``, an email the workbook names that is not a member's invites that person
+    as an officer of the council (the set-password email goes once the import is committed,
+    with links starting with ``base_url``, by default the SITE_URL setting); the result's
+    ``invited`` lists them (a dry run lists who would be).
     """
     books = read_workbook(name, data, list(spec.SHEETS))
     by_key = {sheet.casefold(): sheet for sheet in spec.SHEETS}
@@ -1247,7 +1280,9 @@ def import_workbook(
             + (f" (its sheets: {', '.join(result.ignored_sheets)})." if books else ".")
         )
     with transaction.atomic():
-        importer = _Importer(council, user, result)
+        importer = _Importer(
+            council, user, result, invite=invite, base_url=base_url or settings.SITE_URL
+        )
         steps = {
             SETTINGS: importer.settings,
             PLANS: importer.plans_sheet,

@@ -173,6 +173,7 @@ def test_unknown_column_and_unknown_email_are_reported(council, admin, officer):
     assert messages[0].startswith("Measures row 1, Colour: unknown column (column 3)")
     assert messages[1] == (
         'Measures row 2, Owner email: "who@nowhere" is not the email of a member of this council'
+        " (invite them first, or let the import invite them)"
     )
     assert not KPI.objects.exists()
 
