@@ -136,6 +136,10 @@ class DashboardView(CouncilMixin, TemplateView):
             next_url=dashboard_url(self.council, quarter.next()),
             # Red values left unexplained are flagged to the council's administrators.
             show_red_flag=self.request.user.is_superuser or self.council.user_administers,
+            # The quarter as a workbook, offered where the cabinet pack is (cabinet, admins).
+            workbook_url=reverse(
+                "quarter-workbook", kwargs={"council": self.council.slug, **quarter.url_kwargs}
+            ),
         )
         context.update(publishing.status_context(self.request.user, self.council, quarter, today()))
         if self.publication is not None:
