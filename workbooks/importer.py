@@ -413,7 +413,13 @@ class _Importer:
             self._fill_measure(kpi, row, plans, themes, people)
             if len(self.result.errors) == errors_before:
                 try:
-                    kpi.full_clean()
+                    # Its plan, theme and owner were found in this council; its code is
+                    # checked against the sheet's and the council's above (no query a row).
+                    kpi.full_clean(
+                        exclude=["council", "plan", "theme", "owner_user"],
+                        validate_unique=False,
+                        validate_constraints=False,
+                    )
                 except ValidationError as error:
                     self.validation_errors(MEASURES, row, error)
             if len(self.result.errors) > errors_before:
