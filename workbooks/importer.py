@@ -616,6 +616,7 @@ class _Importer:
             value = stored.get(period) or KpiValue(
                 kpi=kpi, financial_year=year, quarter=quarter, month=month
             )
+            value.kpi = kpi  # the measure at hand (its checks read it: no query a row)
             before = {name: getattr(value, name) for name in fields}
             for column, name in (("Actual", "actual"), ("Target", "target")):
                 if column in row:
