@@ -572,6 +572,10 @@ class _Importer:
             "reported_long_trend",
         )
         now = timezone.now()
+
+        def write() -> None:
+            self.write_values(created, updated, fields)
+
         for row in sheet.rows:
             errors_before = len(self.result.errors)
 
@@ -670,17 +674,24 @@ class _Importer:
                 value.version += 1
                 value.entered_at = now
                 updated.append(value)
-        if self.result.errors:
-            return  # nothing is written
-        # Written in bulk, with their history (who imported them), a few queries a batch.
-        bulk_create_with_history(created, KpiValue, batch_size=BATCH, default_user=self.user)
-        bulk_update_with_history(
-            updated,
-            KpiValue,
-            [*fields, "entered_by", "entered_at", "version"],
-            batch_size=BATCH,
-            default_user=self.user,
-        )
+            if len(created) + len(updated) >= BATCH:
+                write()
+        write()
+
+    def write_values(self, created: list, updated: list, fields) -> None:
+        """Values written in bulk, with their history (who imported them), a few queries a
+        batch; none once there is an error (the import writes nothing then)."""
+        if not self.result.errors:
+            bulk_create_with_history(created, KpiValue, batch_size=BATCH, default_user=self.user)
+            bulk_update_with_history(
+                updated,
+                KpiValue,
+                [*fields, "entered_by", "entered_at", "version"],
+                batch_size=BATCH,
+                default_user=self.user,
+            )
+        created.clear()
+        updated.clear()
 
     # Settings ----------------------------------------------------------------------------
 
@@ -824,13 +835,14 @@ class _Importer:
             return
         scheme = self.scheme_in_use()
         if scheme is None:
-            if sheet.rows:
+            for row in sheet.rows:
                 self.error(
                     RAG_STATES,
-                    sheet.rows[0].number,
+                    row.number,
                     "State",
                     "these are a RAG scheme's words: choose the scheme (Settings, RAG scheme)",
                 )
+                break
             return
         names = _fields(RagState)
         stored = {state.role: state for state in scheme.states.all()}

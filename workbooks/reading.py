@@ -12,6 +12,7 @@ import datetime
 import io
 import re
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import PurePath
@@ -77,7 +78,7 @@ class Row:
 class Sheet:
     name: str
     columns: list[str]  # the known columns present, as this module spells them
-    rows: list[Row]
+    rows: Iterable[Row]  # read once, as the import goes
     unknown: list[tuple[int, str]] = field(default_factory=list)  # (column number, header)
     repeated: list[tuple[int, str]] = field(default_factory=list)  # a known column again
 
@@ -146,7 +147,7 @@ def _header_key(text: Any) -> str:
 
 def read_workbook(
     name: str, data: bytes, sheet_names: tuple[str, ...] | list[str] = ()
-) -> dict[str, list[list[Cell]]]:
+) -> dict[str, Iterable[list[Cell]]]:
     """The Measures and Values sheets of a file as rows of cells, by sheet name.
 
     An .xlsx file gives the sheets it has (other sheets are returned too, to be reported as
@@ -240,43 +241,50 @@ def _read_csv(data: bytes) -> list[list[Cell]]:
         raise WorkbookError(f"This CSV file cannot be read: {error}.") from None
 
 
-def _read_xlsx(data: bytes) -> dict[str, list[list[Cell]]]:
+class _SheetRows:
+    """A sheet's rows of cells, read from the file as they are asked for (so memory does not
+    grow with the sheet); the whole file is checked for what cannot be read beforehand."""
+
+    def __init__(self, worksheet) -> None:
+        self.worksheet = worksheet
+
+    def __iter__(self) -> Iterator[list[Cell]]:
+        for count, cells in enumerate(self.worksheet.iter_rows(max_col=MAX_COLUMNS)):
+            if count > MAX_ROWS:
+                raise WorkbookError(
+                    f"The sheet {self.worksheet.title} has more than {MAX_ROWS:,} rows: "
+                    "import it in parts."
+                )
+            yield [
+                EMPTY
+                if getattr(cell, "value", None) is None
+                else Cell(cell.value, "%" in (cell.number_format or ""))
+                for cell in cells
+            ]
+
+
+def _read_xlsx(data: bytes) -> dict[str, Iterable[list[Cell]]]:
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         raise WorkbookError("This file is not an Excel workbook (.xlsx) or a CSV file.") from None
-    try:
-        sheets: dict[str, list[list[Cell]]] = {}
-        for worksheet in book.worksheets:
-            with worksheet._get_source() as source:  # its XML, for what openpyxl hides
-                _check_sheet_xml(worksheet.title, source.read())
-            rows = []
-            for cells in worksheet.iter_rows(max_col=MAX_COLUMNS):
-                if len(rows) > MAX_ROWS:
-                    raise WorkbookError(
-                        f"The sheet {worksheet.title} has more than {MAX_ROWS:,} rows: "
-                        "import it in parts."
-                    )
-                rows.append(
-                    [
-                        EMPTY
-                        if getattr(cell, "value", None) is None
-                        else Cell(cell.value, "%" in (cell.number_format or ""))
-                        for cell in cells
-                    ]
-                )
-            sheets[worksheet.title] = rows
-        return sheets
-    finally:
-        book.close()
+    sheets: dict[str, Iterable[list[Cell]]] = {}
+    for worksheet in book.worksheets:
+        with worksheet._get_source() as source:  # its XML, for what openpyxl hides
+            _check_sheet_xml(worksheet.title, source.read())
+        # The book stays open while its rows are read (it reads from the bytes in memory).
+        sheets[worksheet.title] = _SheetRows(worksheet)
+    return sheets
 
 
-def to_sheet(name: str, rows: list[list[Cell]], columns: list[str]) -> Sheet:
-    """A sheet's rows by column (``columns`` as written): its first row holds the headers."""
+def to_sheet(name: str, rows: Iterable[list[Cell]], columns: list[str]) -> Sheet:
+    """A sheet's rows by column (``columns`` as written): its first row holds the headers.
+    Its rows are read as they are asked for, once."""
     known = {_header_key(column): column for column in columns}
-    header = rows[0] if rows else []
+    source = iter(rows)
+    header = next(source, [])
     positions: dict[int, str] = {}
     unknown, repeated = [], []
     for index, cell in enumerate(header):
@@ -289,19 +297,20 @@ def to_sheet(name: str, rows: list[list[Cell]], columns: list[str]) -> Sheet:
             repeated.append((index + 1, known[key]))
         else:
             unknown.append((index + 1, cell.text))
-    parsed = []
-    for number, cells in enumerate(rows[1:], start=2):
-        if all(cell.text == "" for cell in cells):
-            continue  # blank rows between blocks are common
-        parsed.append(
-            Row(
+
+    def parsed() -> Iterator[Row]:
+        for number, cells in enumerate(source, start=2):
+            if all(cell.text == "" for cell in cells):
+                continue  # blank rows between blocks are common
+            row = Row(
                 number,
                 {column: cells[index] for index, column in positions.items() if index < len(cells)},
             )
-        )
-        for column in positions.values():
-            parsed[-1].cells.setdefault(column, EMPTY)
-    return Sheet(name, list(positions.values()), parsed, unknown, repeated)
+            for column in positions.values():
+                row.cells.setdefault(column, EMPTY)
+            yield row
+
+    return Sheet(name, list(positions.values()), parsed(), unknown, repeated)
 
 
 # Reading cells -------------------------------------------------------------------------------
