@@ -145,6 +145,7 @@ EXPECTATIONS: dict[str, Kind] = {
     "kpi-return-upload": RETURN_UPLOAD,
     "sign-off": SIGN_OFF,
     "cabinet-pack": CABINET_PACK,
+    "quarter-workbook": CABINET_PACK,  # the quarter's report as a workbook: the same readers
     "council-workbook": COUNCIL_READ,  # the council's workbook, a download
 }
 
