@@ -17,6 +17,7 @@ from django.urls import path
 
 from plans.admin import CouncilScopedMixin, is_council_admin
 from plans.models import Council
+from workbooks import spec
 from workbooks.export import export_workbook, file_name
 from workbooks.importer import import_workbook
 from workbooks.models import WorkbookImport
@@ -35,9 +36,9 @@ class WorkbookUploadForm(forms.Form):
     council = forms.ModelChoiceField(queryset=Council.objects.none())
     file = forms.FileField(
         label="Workbook",
-        help_text="An .xlsx workbook with any of the sheets Settings, Plans, Themes, Measures, "
-        "Values, Actions, Action updates, Risks, Risk assessments, Savings; or one of them as "
-        "a CSV file named after it (Measures.csv).",
+        help_text="An .xlsx workbook with any of the sheets "
+        + ", ".join(spec.SHEETS)
+        + "; or one of them as a CSV file named after it (Measures.csv).",
     )
     invite = forms.BooleanField(
         label="Invite people the workbook names who are not members yet",
