@@ -6,19 +6,22 @@ The views parse the URL, check the user's role in the council (another council's
 
 from __future__ import annotations
 
+import tempfile
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import TemplateView, View
 
 from core.periods import Quarter
-from dashboard import publishing
+from dashboard import publishing, quarter_workbook
 from dashboard.collection import quarter_status
 from dashboard.generic import CouncilMixin
 from dashboard.views import dashboard_url, today
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _quarter(kwargs: dict[str, Any]) -> Quarter:
@@ -101,3 +104,26 @@ class CabinetPackView(CouncilMixin, View):
         name = f"{self.council.slug}-{quarter.year.slug}-q{quarter.number}-cabinet-pack.pdf"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+class QuarterWorkbookView(CouncilMixin, View):
+    """The quarter's report as an Excel workbook (values, statuses, trends, risks, savings,
+    actions), from the published snapshot once signed off. For the council's cabinet members
+    and administrators; anything else is a 404."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        quarter = _quarter(kwargs)
+        if publishing.council_role(request.user, self.council) not in publishing.PACK_READERS:
+            raise Http404("No report workbook here.")
+        data = quarter_workbook.quarter_data(self.council, quarter, today())
+        out = tempfile.TemporaryFile()  # noqa: SIM115 (streamed from disk, closed with the response)
+        quarter_workbook.write_quarter_workbook(data, out)
+        out.seek(0)
+        return FileResponse(
+            out,
+            as_attachment=True,
+            filename=quarter_workbook.file_name(self.council, quarter),
+            content_type=XLSX,
+        )

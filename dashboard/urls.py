@@ -29,4 +29,9 @@ urlpatterns = [
         publishing_views.CabinetPackView.as_view(),
         name="cabinet-pack",
     ),
+    path(
+        "<slug:council>/<str:year>/<str:quarter>/report.xlsx",
+        publishing_views.QuarterWorkbookView.as_view(),
+        name="quarter-workbook",
+    ),
 ]

@@ -149,6 +149,10 @@ class DashboardView(CouncilMixin, TemplateView):
             as_of=as_of,
             previous_url=dashboard_url(self.council, quarter.previous()),
             next_url=dashboard_url(self.council, quarter.next()),
+            # The quarter as a workbook, offered where the cabinet pack is (cabinet, admins).
+            workbook_url=reverse(
+                "quarter-workbook", kwargs={"council": self.council.slug, **quarter.url_kwargs}
+            ),
         )
         context.update(publishing.status_context(self.request.user, self.council, quarter, today()))
         if self.publication is not None:

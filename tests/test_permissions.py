@@ -157,6 +157,7 @@ EXPECTATIONS: dict[str, Kind] = {
     "sign-off": SIGN_OFF,
     "cabinet-pack": CABINET_PACK,
     "quarter-status": STATUS_BOARD,
+    "quarter-workbook": CABINET_PACK,  # the quarter's report as a workbook: the same readers
     "council-workbook": COUNCIL_READ,  # the council's workbook, a download
 }
 

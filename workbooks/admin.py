@@ -17,6 +17,7 @@ from django.urls import path
 
 from plans.admin import CouncilScopedMixin, is_council_admin
 from plans.models import Council
+from workbooks import spec
 from workbooks.export import export_workbook, file_name
 from workbooks.importer import import_workbook
 from workbooks.models import WorkbookImport
@@ -35,9 +36,15 @@ class WorkbookUploadForm(forms.Form):
     council = forms.ModelChoiceField(queryset=Council.objects.none())
     file = forms.FileField(
         label="Workbook",
-        help_text="An .xlsx workbook with any of the sheets Settings, Plans, Themes, Measures, "
-        "Values, Actions, Action updates, Risks, Risk assessments, Savings; or one of them as "
-        "a CSV file named after it (Measures.csv).",
+        help_text="An .xlsx workbook with any of the sheets "
+        + ", ".join(spec.SHEETS)
+        + "; or one of them as a CSV file named after it (Measures.csv).",
+    )
+    invite = forms.BooleanField(
+        label="Invite people the workbook names who are not members yet",
+        required=False,
+        help_text="Each becomes an officer of the council and is emailed a link to set a "
+        "password. Unticked, an email that is not a member's is an error.",
     )
 
     def __init__(self, *args, user, **kwargs) -> None:
@@ -140,7 +147,12 @@ class WorkbookImportAdmin(CouncilScopedMixin, admin.ModelAdmin):
                 return redirect("admin:workbooks_workbookimport_import")
             try:
                 result = import_workbook(
-                    council, request.user, pending["name"], base64.b64decode(pending["data"])
+                    council,
+                    request.user,
+                    pending["name"],
+                    base64.b64decode(pending["data"]),
+                    invite=pending.get("invite", False),
+                    base_url=request.build_absolute_uri("/"),
                 )
             except WorkbookError as error:
                 messages.error(request, str(error))
@@ -148,6 +160,11 @@ class WorkbookImportAdmin(CouncilScopedMixin, admin.ModelAdmin):
             if result.ok:
                 summary = "; ".join(f"{sheet}: {tally}" for sheet, tally in result.tallies.items())
                 messages.success(request, f"Imported into {council}. {summary}.")
+                if result.invited:
+                    messages.info(
+                        request,
+                        "Invited to set a password: " + ", ".join(result.invited) + ".",
+                    )
                 return redirect("admin:workbooks_workbookimport_changelist")
         elif request.method == "POST":
             request.session.pop(PENDING_IMPORT, None)
@@ -157,7 +174,12 @@ class WorkbookImportAdmin(CouncilScopedMixin, admin.ModelAdmin):
                 data = upload.read()
                 try:
                     result = import_workbook(
-                        form.cleaned_data["council"], request.user, upload.name, data, dry_run=True
+                        form.cleaned_data["council"],
+                        request.user,
+                        upload.name,
+                        data,
+                        dry_run=True,
+                        invite=form.cleaned_data["invite"],
                     )
                 except WorkbookError as error:
                     form.add_error("file", str(error))
@@ -167,6 +189,7 @@ class WorkbookImportAdmin(CouncilScopedMixin, admin.ModelAdmin):
                             "council": form.cleaned_data["council"].pk,
                             "name": upload.name,
                             "data": base64.b64encode(data).decode("ascii"),
+                            "invite": form.cleaned_data["invite"],
                         }
         return TemplateResponse(
             request, "admin/workbooks/import.html", {**context, "form": form, "result": result}

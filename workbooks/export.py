@@ -14,10 +14,16 @@ from django.db.models import Prefetch
 
 from actions.models import Action, ActionUpdate
 from core.periods import MONTH_NAMES, FinancialYear
-from kpis.models import KPI, KpiValue
-from kpis.schemes import RagScheme
+from kpis.models import KPI, KpiTarget, KpiValue
+from kpis.schemes import RagScheme, RagState
 from plans.models import Council, Plan, SavingsTarget, Theme
-from risks.models import RiskAssessment, RiskMatrix, RiskRegisterEntry
+from risks.models import (
+    RiskAssessment,
+    RiskBand,
+    RiskLevel,
+    RiskMatrix,
+    RiskRegisterEntry,
+)
 from workbooks import spec
 
 Rows = Iterator[dict[str, Any]]
@@ -54,14 +60,66 @@ def settings_rows(council: Council) -> Rows:
         "Risk matrix": matrix.preset if matrix else "",
         "Risk notation": matrix.notation if matrix else "",
         "Risk appetite": matrix.appetite if matrix else None,
-        "Risk bands": "; ".join(
-            f"{b.name} {b.colour} {b.minimum}" for b in matrix.bands.order_by("minimum")
-        )
-        if matrix
-        else "",
+        "Risk bands": "",  # the Risk bands sheet carries them, with their own cells
     }
+    for setting, name in spec.RAG_THRESHOLDS.items():
+        value = getattr(scheme, name) if scheme else ""
+        if scheme is None:
+            pass
+        elif value is None or value == "":
+            value = spec.BUILT_IN
+        elif name == "measure":
+            value = scheme.get_measure_display()
+        elif name == "trend_amber":
+            value = _yes_no(value)
+        values[setting] = value
     for name in spec.SETTING_NAMES:
         yield {"Setting": name, "Value": values[name]}
+
+
+def rag_state_rows(council: Council) -> Rows:
+    states = RagState.objects.filter(scheme__council=council, scheme__in_use=True)
+    for state in states.order_by("role"):
+        yield {
+            "State": state.get_role_display(),
+            "Label": state.label,
+            "Symbol": state.get_symbol_display() if state.symbol else "",
+            "Colour": state.get_colour_display(),
+            "Meaning": state.meaning,
+        }
+
+
+def risk_level_rows(council: Council) -> Rows:
+    levels = RiskLevel.objects.filter(matrix__council=council, matrix__in_use=True)
+    for level in levels.order_by("-axis", "position"):
+        yield {
+            "Axis": level.get_axis_display(),
+            "Position": level.position,
+            "Code": level.code,
+            "Words": level.words,
+        }
+
+
+def risk_band_rows(council: Council) -> Rows:
+    bands = RiskBand.objects.filter(matrix__council=council, matrix__in_use=True)
+    for band in bands.order_by("minimum", "name", "pk"):
+        yield {
+            "Band": band.name,
+            "Colour": band.get_colour_display(),
+            "Lowest score": band.minimum,
+            "Cells": band.cells,
+        }
+
+
+def target_rows(council: Council) -> Rows:
+    targets = KpiTarget.objects.filter(kpi__council=council).select_related("kpi")
+    for target in targets.order_by("kpi__code", "kpi__name", "financial_year"):
+        yield {
+            "Code": target.kpi.code or target.kpi.name,
+            "Year": _year(target.financial_year),
+            "Set as": target.get_kind_display(),
+            "Amount": target.amount,
+        }
 
 
 def plan_rows(council: Council) -> Rows:
@@ -287,6 +345,10 @@ def saving_rows(council: Council) -> Rows:
 
 ROWS = {
     spec.SETTINGS: settings_rows,
+    spec.RAG_STATES: rag_state_rows,
+    spec.RISK_LEVELS: risk_level_rows,
+    spec.RISK_BANDS: risk_band_rows,
+    spec.TARGETS: target_rows,
     spec.PLANS: plan_rows,
     spec.THEMES: theme_rows,
     spec.MEASURES: measure_rows,

@@ -17,26 +17,40 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from actions.models import Action, ActionUpdate, status_from_stage_and_rag
 from core.periods import quarter_of_month
-from core.rag import PRESET_CHOICES, PRESETS, Polarity, Trend
+from core.rag import PRESET_CHOICES, PRESETS, Polarity, Rag, Trend
+from core.rag import Measure as RagMeasure
 from core.risk import PRESETS as MATRIX_PRESETS
 from core.units import Unit
-from kpis.models import KPI, Frequency, KpiValue, NotPublished
-from kpis.schemes import RagScheme, forget_scheme
+from kpis.models import KPI, Frequency, KpiTarget, KpiValue, NotPublished
+from kpis.schemes import RagScheme, RagState, forget_scheme
 from plans.models import (
     ActionStatusScheme,
     Council,
     Membership,
     Plan,
+    Role,
     SavingsTarget,
     Theme,
 )
-from risks.models import RiskAssessment, RiskBand, RiskMatrix, RiskRegisterEntry
+from plans.people import person_for_email, send_invitation
+from risks.models import (
+    Axis,
+    RiskAssessment,
+    RiskBand,
+    RiskLevel,
+    RiskMatrix,
+    RiskRegisterEntry,
+)
 from risks.services import create_matrix
 from workbooks import spec
 from workbooks.reading import (
@@ -63,13 +77,20 @@ from workbooks.spec import (
     ACTIONS,
     MEASURES,
     PLANS,
+    RAG_STATES,
     RISK_ASSESSMENTS,
+    RISK_BANDS,
+    RISK_LEVELS,
     RISKS,
     SAVINGS,
     SETTINGS,
+    TARGETS,
     THEMES,
     VALUES,
 )
+
+#: Rows written a query at a time in bulk writes.
+BATCH = 500
 
 UNIT_WORDS = {"percentage": Unit.PERCENT, "pounds": Unit.POUNDS, "number": Unit.COUNT}
 POLARITY_WORDS = {"higher": Polarity.HIGHER, "lower": Polarity.LOWER, "none": Polarity.NONE}
@@ -120,6 +141,8 @@ class ImportResult:
     errors: list[ImportError_] = field(default_factory=list)
     ignored_sheets: list[str] = field(default_factory=list)
     dry_run: bool = False
+    #: Emails of the people invited to the council (or, previewed, who would be).
+    invited: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -147,10 +170,14 @@ def _fields(model, *skip: str) -> list[str]:
 
 
 class _Importer:
-    def __init__(self, council: Council, user, result: ImportResult) -> None:
+    def __init__(
+        self, council: Council, user, result: ImportResult, invite: bool = False, base_url=""
+    ) -> None:
         self.council = council
         self.user = user
         self.result = result
+        self.invite = invite
+        self.base_url = base_url
         # A measure is known by its code, or by its name where it has none.
         self.kpis = {
             (kpi.code or kpi.name).casefold(): kpi for kpi in KPI.objects.filter(council=council)
@@ -278,19 +305,42 @@ class _Importer:
                 "(the status follows from them)",
             )
 
-    def person(self, sheet: str, row: Row, column: str):
-        email = row.text(column)
-        if not email:
-            return None
+    def member(self, sheet: str, row: Row, column: str, email: str):
+        """The member with this email; with ``invite``, someone new is invited as an officer.
+
+        Reports an error (and gives None) for an email that is not a member's otherwise.
+        """
+        email = email.strip()
         user = self.people.get(email.casefold())
-        if user is None:
+        if user is not None:
+            return user
+        if not self.invite:
             self.error(
                 sheet,
                 row.number,
                 column,
-                f'"{email}" is not the email of a member of this council (invite them first)',
+                f'"{email}" is not the email of a member of this council (invite them first, '
+                "or let the import invite them)",
             )
+            return None
+        try:
+            validate_email(email)
+            user, created = person_for_email(email)
+        except ValidationError as error:
+            self.error(sheet, row.number, column, f'"{email}": ' + " ".join(error.messages))
+            return None
+        Membership.objects.create(user=user, council=self.council, role=Role.OFFICER)
+        if created or not user.has_usable_password():
+            send_invitation(user, self.council, self.base_url)  # sent once committed
+        self.people[email.casefold()] = user
+        self.result.invited.append(user.email)
         return user
+
+    def person(self, sheet: str, row: Row, column: str):
+        email = row.text(column)
+        if not email:
+            return None
+        return self.member(sheet, row, column, email)
 
     def plan(self, sheet: str, row: Row, column: str = "Plan", required: bool = True):
         title = row.text(column)
@@ -363,7 +413,13 @@ class _Importer:
             self._fill_measure(kpi, row, plans, themes, people)
             if len(self.result.errors) == errors_before:
                 try:
-                    kpi.full_clean()
+                    # Its plan, theme and owner were found in this council; its code is
+                    # checked against the sheet's and the council's above (no query a row).
+                    kpi.full_clean(
+                        exclude=["council", "plan", "theme", "owner_user"],
+                        validate_unique=False,
+                        validate_constraints=False,
+                    )
                 except ValidationError as error:
                     self.validation_errors(MEASURES, row, error)
             if len(self.result.errors) > errors_before:
@@ -433,10 +489,8 @@ class _Importer:
             email = row.text("Owner email")
             if not email:
                 kpi.owner_user = None
-            elif email.casefold() in people:
-                kpi.owner_user = people[email.casefold()]
             else:
-                fail("Owner email", f'"{email}" is not the email of a member of this council')
+                kpi.owner_user = self.member(MEASURES, row, "Owner email", email)
         plan = kpi.plan
         if "Plan" in row:
             title = row.text("Plan")
@@ -506,6 +560,22 @@ class _Importer:
             for v in KpiValue.objects.filter(kpi__council=self.council)
         }
         seen: dict[tuple, int] = {}
+        created: list[KpiValue] = []
+        updated: list[KpiValue] = []
+        fields = (
+            "actual",
+            "target",
+            "commentary",
+            "not_published",
+            "data_only",
+            "reported_short_trend",
+            "reported_long_trend",
+        )
+        now = timezone.now()
+
+        def write() -> None:
+            self.write_values(created, updated, fields)
+
         for row in sheet.rows:
             errors_before = len(self.result.errors)
 
@@ -550,15 +620,7 @@ class _Importer:
             value = stored.get(period) or KpiValue(
                 kpi=kpi, financial_year=year, quarter=quarter, month=month
             )
-            fields = (
-                "actual",
-                "target",
-                "commentary",
-                "not_published",
-                "data_only",
-                "reported_short_trend",
-                "reported_long_trend",
-            )
+            value.kpi = kpi  # the measure at hand (its checks read it: no query a row)
             before = {name: getattr(value, name) for name in fields}
             for column, name in (("Actual", "actual"), ("Target", "target")):
                 if column in row:
@@ -595,7 +657,10 @@ class _Importer:
             if len(self.result.errors) > errors_before:
                 continue
             try:
-                value.full_clean(validate_constraints=False)
+                # The measure and the period's uniqueness are known already (no query a row).
+                value.full_clean(
+                    exclude=["kpi", "entered_by"], validate_unique=False, validate_constraints=False
+                )
             except ValidationError as error:
                 self.validation_errors(VALUES, row, error)
                 continue
@@ -603,7 +668,30 @@ class _Importer:
             if not tally.count(value, before, after):
                 continue
             value.entered_by = self.user
-            self.save(value)
+            if value.pk is None:
+                created.append(value)
+            else:
+                value.version += 1
+                value.entered_at = now
+                updated.append(value)
+            if len(created) + len(updated) >= BATCH:
+                write()
+        write()
+
+    def write_values(self, created: list, updated: list, fields) -> None:
+        """Values written in bulk, with their history (who imported them), a few queries a
+        batch; none once there is an error (the import writes nothing then)."""
+        if not self.result.errors:
+            bulk_create_with_history(created, KpiValue, batch_size=BATCH, default_user=self.user)
+            bulk_update_with_history(
+                updated,
+                KpiValue,
+                [*fields, "entered_by", "entered_at", "version"],
+                batch_size=BATCH,
+                default_user=self.user,
+            )
+        created.clear()
+        updated.clear()
 
     # Settings ----------------------------------------------------------------------------
 
@@ -617,6 +705,7 @@ class _Importer:
             council, ("rag_tolerance", "savings_at_risk_shortfall", "action_status_scheme")
         )
         errors_before = len(self.result.errors)
+        thresholds: dict[str, Row] = {}
         for row in sheet.rows:
             name = known.get(row.text("Setting").casefold())
             value = row.text("Value")
@@ -632,6 +721,9 @@ class _Importer:
             if not value:
                 continue
             cell = row.cells["Value"]
+            if name in spec.RAG_THRESHOLDS:
+                thresholds[name] = row
+                continue
             try:
                 if name == "Tolerance":
                     council.rag_tolerance = parse_tolerance(cell)
@@ -646,6 +738,8 @@ class _Importer:
                     self.risk_setting(name, value, tally)
             except ValueError as error:
                 self.error(SETTINGS, row.number, "Value", f"{name}: {error}")
+        if thresholds:
+            self.rag_thresholds(thresholds, tally)
         if len(self.result.errors) > errors_before:
             return
         try:
@@ -689,6 +783,228 @@ class _Importer:
             chosen.in_use = True
             self.save(chosen)
             tally.updated += 1
+
+    def scheme_in_use(self) -> RagScheme | None:
+        return RagScheme.objects.filter(council=self.council, in_use=True).first()
+
+    def rag_thresholds(self, rows: dict[str, Row], tally: SheetTally) -> None:
+        """The scheme in use's own thresholds ("Built-in": the built-in scheme's)."""
+        scheme = self.scheme_in_use()
+        if scheme is None:
+            first = next(iter(rows.values()))
+            self.error(
+                SETTINGS,
+                first.number,
+                "Value",
+                "the RAG thresholds are a RAG scheme's: give the RAG scheme too",
+            )
+            return
+        names = list(spec.RAG_THRESHOLDS.values())
+        before = _snapshot(scheme, names)
+        errors_before = len(self.result.errors)
+        for setting, row in rows.items():
+            name, text = spec.RAG_THRESHOLDS[setting], row.text("Value")
+            try:
+                if text.casefold() == spec.BUILT_IN.casefold():
+                    value = "" if name == "measure" else None
+                elif name == "measure":
+                    value = parse_choice(text, RagMeasure)
+                elif name == "trend_amber":
+                    value = parse_yes_no(text)
+                else:
+                    value = parse_decimal(row.cells["Value"])
+            except ValueError as error:
+                self.error(SETTINGS, row.number, "Value", f"{setting}: {error}")
+                continue
+            setattr(scheme, name, value)
+        if len(self.result.errors) > errors_before or _snapshot(scheme, names) == before:
+            return
+        try:
+            scheme.full_clean(validate_constraints=False)
+        except ValidationError as error:
+            row = next(iter(rows.values()))
+            self.error(SETTINGS, row.number, "Value", "; ".join(error.messages))
+            return
+        self.save(scheme)
+        tally.updated += 1
+        forget_scheme(self.council)
+
+    def rag_states_sheet(self, sheet: Sheet) -> None:
+        """The scheme in use's own words, symbols and colours, one row per state."""
+        if not self.check_columns(sheet):
+            return
+        scheme = self.scheme_in_use()
+        if scheme is None:
+            for row in sheet.rows:
+                self.error(
+                    RAG_STATES,
+                    row.number,
+                    "State",
+                    "these are a RAG scheme's words: choose the scheme (Settings, RAG scheme)",
+                )
+                break
+            return
+        names = _fields(RagState)
+        stored = {state.role: state for state in scheme.states.all()}
+        seen: dict[str, int] = {}
+        for row in sheet.rows:
+            errors_before = len(self.result.errors)
+            try:
+                role = parse_choice(row.text("State"), Rag) if row.text("State") else ""
+            except ValueError as error:
+                self.error(RAG_STATES, row.number, "State", str(error))
+                continue
+            if not role:
+                self.error(RAG_STATES, row.number, "State", "name the state, e.g. Green")
+                continue
+            if role in seen:
+                self.error(RAG_STATES, row.number, "State", f"also in row {seen[role]}")
+                continue
+            seen[role] = row.number
+            state = stored.get(role) or RagState(scheme=scheme, role=role)
+            before = _snapshot(state, names)
+            self.choice_fields(state, RAG_STATES, row)
+            self.text_fields(state, row, (("Label", "label"), ("Meaning", "meaning")))
+            self.finish(
+                RAG_STATES, row, state, before, names, errors_before, validate_constraints=False
+            )
+        forget_scheme(self.council)
+
+    def risk_levels_sheet(self, sheet: Sheet) -> None:
+        """The matrix in use's own levels, by axis and position (1 the most likely/severe)."""
+        if not self.check_columns(sheet):
+            return
+        matrix = self.matrix()
+        names = _fields(RiskLevel)
+        stored = {(level.axis, level.position): level for level in matrix.levels.all()}
+        seen: dict[tuple, int] = {}
+        codes: dict[tuple, int] = {}
+        levels = []
+        for row in sheet.rows:
+            errors_before = len(self.result.errors)
+            try:
+                axis = parse_choice(row.text("Axis"), Axis) if row.text("Axis") else ""
+            except ValueError as error:
+                self.error(RISK_LEVELS, row.number, "Axis", str(error))
+                continue
+            position = self.read(RISK_LEVELS, row, "Position", parse_whole)
+            if not axis or position is None:
+                if not axis:
+                    self.error(RISK_LEVELS, row.number, "Axis", "give Likelihood or Impact")
+                if not row.text("Position"):
+                    self.error(RISK_LEVELS, row.number, "Position", "give its position, 1 up")
+                continue
+            key, code_key = (axis, position), (axis, row.text("Code").casefold())
+            for where, column, taken in ((key, "Position", seen), (code_key, "Code", codes)):
+                if where in taken:
+                    self.error(RISK_LEVELS, row.number, column, f"also in row {taken[where]}")
+                taken.setdefault(where, row.number)
+            level = stored.get(key) or RiskLevel(matrix=matrix, axis=axis, position=position)
+            before = _snapshot(level, names)
+            self.text_fields(level, row, (("Code", "code"), ("Words", "words")))
+            if len(self.result.errors) > errors_before:
+                continue
+            try:
+                level.full_clean(validate_constraints=False)
+            except ValidationError as error:
+                self.validation_errors(RISK_LEVELS, row, error)
+                continue
+            levels.append((level, before))
+        # A code kept by a level the sheet does not give would be there twice.
+        for (axis, position), level in stored.items():
+            if (axis, position) not in seen and (axis, level.code.casefold()) in codes:
+                self.error(
+                    RISK_LEVELS,
+                    codes[(axis, level.code.casefold())],
+                    "Code",
+                    f'"{level.code}" is the code of {level.get_axis_display().lower()} level '
+                    f"{position} already",
+                )
+        if self.result.errors:
+            return
+        tally = self.result.tallies.setdefault(RISK_LEVELS, SheetTally())
+        changed = [
+            (level, before)
+            for level, before in levels
+            if tally.count(level, before, _snapshot(level, names))
+        ]
+        # Codes may swap places: clear the changed ones first, then write them.
+        for level, _ in changed:
+            if level.pk is not None:
+                RiskLevel.objects.filter(pk=level.pk).update(code=f"~{level.pk}")
+        for level, _ in changed:
+            self.save(level)
+
+    def risk_bands_sheet(self, sheet: Sheet) -> None:
+        """The matrix in use's bands by name: colour, lowest score and/or its own cells."""
+        if not self.check_columns(sheet):
+            return
+        matrix = self.matrix()
+        names = _fields(RiskBand)
+        stored = {band.name.casefold(): band for band in matrix.bands.all()}
+        seen: dict[str, int] = {}
+        for row in sheet.rows:
+            errors_before = len(self.result.errors)
+            name = row.text("Band")
+            if not name:
+                self.error(RISK_BANDS, row.number, "Band", "every band needs its name")
+                continue
+            if name.casefold() in seen:
+                self.error(RISK_BANDS, row.number, "Band", f"also in row {seen[name.casefold()]}")
+                continue
+            seen[name.casefold()] = row.number
+            band = stored.get(name.casefold()) or RiskBand(matrix=matrix, name=name)
+            before = _snapshot(band, names)
+            self.choice_fields(band, RISK_BANDS, row)
+            if "Lowest score" in row:
+                band.minimum = self.read(RISK_BANDS, row, "Lowest score", parse_whole)
+            self.text_fields(band, row, (("Cells", "cells"),))
+            self.finish(RISK_BANDS, row, band, before, names, errors_before)
+
+    # Yearly targets ----------------------------------------------------------------------
+
+    def targets_sheet(self, sheet: Sheet) -> None:
+        if not self.check_columns(sheet):
+            return
+        names = _fields(KpiTarget)
+        stored = {
+            (t.kpi_id, t.financial_year): t
+            for t in KpiTarget.objects.filter(kpi__council=self.council)
+        }
+        seen: dict[tuple, int] = {}
+        for row in sheet.rows:
+            errors_before = len(self.result.errors)
+            code = row.text("Code")
+            kpi = self.kpis.get(code.casefold())
+            if kpi is None:
+                if code.casefold() not in self.failed_codes:
+                    self.error(
+                        TARGETS,
+                        row.number,
+                        "Code",
+                        f'"{code}" is not a measure of this council'
+                        if code
+                        else "every target needs its measure's code",
+                    )
+                continue
+            year = self.read(TARGETS, row, "Year", parse_year)
+            if year is None:
+                continue
+            key = (kpi.pk, year)
+            if key in seen:
+                self.error(
+                    TARGETS, row.number, "Year", f"this year's target is also in row {seen[key]}"
+                )
+                continue
+            seen[key] = row.number
+            target = stored.get(key) or KpiTarget(kpi=kpi, financial_year=year)
+            before = _snapshot(target, names)
+            self.choice_fields(target, TARGETS, row)
+            if "Amount" in row:
+                target.amount = self.read(TARGETS, row, "Amount", parse_decimal)
+            self.finish(
+                TARGETS, row, target, before, names, errors_before, validate_constraints=False
+            )
 
     def take_out_of_use(self, schemes: list[RagScheme]) -> None:
         for scheme in schemes:
@@ -903,16 +1219,7 @@ class _Importer:
                 assigned = []
                 for email in row.text("Assigned to").replace(",", ";").split(";"):
                     if email.strip():
-                        user = self.people.get(email.strip().casefold())
-                        if user is None:
-                            self.error(
-                                ACTIONS,
-                                row.number,
-                                "Assigned to",
-                                f'"{email.strip()}" is not the email of a member of '
-                                "this council (invite them first)",
-                            )
-                        assigned.append(user)
+                        assigned.append(self.member(ACTIONS, row, "Assigned to", email))
             if not self.finish(ACTIONS, row, action, before, names, errors_before):
                 self.failed[ACTIONS].add(key)
                 continue
@@ -1223,12 +1530,23 @@ class _Importer:
 
 
 def import_workbook(
-    council: Council, user, name: str, data: bytes, *, dry_run: bool = False
+    council: Council,
+    user,
+    name: str,
+    data: bytes,
+    *,
+    dry_run: bool = False,
+    invite: bool = False,
+    base_url: str = "",
 ) -> ImportResult:
     """Import a workbook file (its name and bytes) into ``council``, as ``user``.
 
     Raises ``WorkbookError`` for a file that cannot be read; row problems are in the result's
     ``errors``, and then nothing is written. A dry run checks and counts, and writes nothing.
+    With ``invite``, an email the workbook names that is not a member's invites that person
+    as an officer of the council (the set-password email goes once the import is committed,
+    with links starting with ``base_url``, by default the SITE_URL setting); the result's
+    ``invited`` lists them (a dry run lists who would be).
     """
     books = read_workbook(name, data, list(spec.SHEETS))
     by_key = {sheet.casefold(): sheet for sheet in spec.SHEETS}
@@ -1247,9 +1565,15 @@ def import_workbook(
             + (f" (its sheets: {', '.join(result.ignored_sheets)})." if books else ".")
         )
     with transaction.atomic():
-        importer = _Importer(council, user, result)
+        importer = _Importer(
+            council, user, result, invite=invite, base_url=base_url or settings.SITE_URL
+        )
         steps = {
             SETTINGS: importer.settings,
+            RAG_STATES: importer.rag_states_sheet,
+            RISK_LEVELS: importer.risk_levels_sheet,
+            RISK_BANDS: importer.risk_bands_sheet,
+            TARGETS: importer.targets_sheet,
             PLANS: importer.plans_sheet,
             THEMES: importer.themes_sheet,
             MEASURES: importer.measures,

@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import PurePath
@@ -21,6 +23,8 @@ from core.rag import Polarity
 from core.units import Unit, strip_unit_symbol
 
 MAX_BYTES = 10 * 1024 * 1024
+#: Day 0 of Excel's serial dates (its 1900 leap-year slip included).
+EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
 #: The most rows and columns read from a sheet (a small file can still unpack to a huge sheet).
 MAX_ROWS = 50_000
 MAX_COLUMNS = 100
@@ -36,7 +40,7 @@ class WorkbookError(Exception):
     """The file cannot be read as a workbook at all (wrong type, empty, too big)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """A cell's value as read, and whether the sheet formats it as a percentage."""
 
@@ -53,7 +57,11 @@ class Cell:
         return str(value).strip()
 
 
-@dataclass
+#: Every empty cell (one object, not one a cell).
+EMPTY = Cell(None)
+
+
+@dataclass(slots=True)
 class Row:
     number: int  # the row's number in the sheet, the header being row 1
     cells: dict[str, Cell]  # by column name as this module spells it
@@ -70,7 +78,7 @@ class Row:
 class Sheet:
     name: str
     columns: list[str]  # the known columns present, as this module spells them
-    rows: list[Row]
+    rows: Iterable[Row]  # read once, as the import goes
     unknown: list[tuple[int, str]] = field(default_factory=list)  # (column number, header)
     repeated: list[tuple[int, str]] = field(default_factory=list)  # a known column again
 
@@ -139,7 +147,7 @@ def _header_key(text: Any) -> str:
 
 def read_workbook(
     name: str, data: bytes, sheet_names: tuple[str, ...] | list[str] = ()
-) -> dict[str, list[list[Cell]]]:
+) -> dict[str, Iterable[list[Cell]]]:
     """The Measures and Values sheets of a file as rows of cells, by sheet name.
 
     An .xlsx file gives the sheets it has (other sheets are returned too, to be reported as
@@ -170,7 +178,47 @@ def read_workbook(
         raise WorkbookError("This is an old Excel file (.xls): save it as .xlsx and try again.")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise WorkbookError("This file is not an Excel workbook (.xlsx) or a CSV file.")
+    if suffix in (".xlsm", ".xltm", ".xlsb") or _has_macros(data):
+        raise WorkbookError(
+            "This workbook holds macros (or is not an .xlsx workbook): save it as an Excel "
+            "Workbook (.xlsx) and try again."
+        )
     return _read_xlsx(data)
+
+
+def _has_macros(data: bytes) -> bool:
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except zipfile.BadZipFile:
+        return False
+    return any(name.casefold().endswith("vbaproject.bin") for name in names)
+
+
+_MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+#: A formula cell whose result is not stored: <c r="D2" ...><f>...</f></c> (no <v>).
+_CELL = re.compile(rb"<c\s[^>]*?r=\"([A-Z]+[0-9]+)\"[^>]*?(?:/>|>(.*?)</c>)", re.S)
+
+
+def _check_sheet_xml(title: str, xml: bytes) -> None:
+    """Merged cells and formulas without their result: said plainly, nothing imported."""
+    merged = sorted(_MERGE.findall(xml))
+    if merged:
+        ranges = ", ".join(ref.decode() for ref in merged[:5]) + (
+            ", ..." if len(merged) > 5 else ""
+        )
+        raise WorkbookError(
+            f"The sheet {title} has merged cells ({ranges}): unmerge them and give every "
+            "row its own value, then try again."
+        )
+    if b"<f" not in xml:
+        return
+    for ref, inner in _CELL.findall(xml):
+        if inner and (b"<f>" in inner or b"<f " in inner) and b"<v>" not in inner:
+            raise WorkbookError(
+                f"The sheet {title}, cell {ref.decode()}, has a formula whose result is not "
+                "stored in the file: open it in Excel and save it again (Excel stores the "
+                "results), or paste the values, then try again."
+            )
 
 
 def _read_csv(data: bytes) -> list[list[Cell]]:
@@ -193,42 +241,50 @@ def _read_csv(data: bytes) -> list[list[Cell]]:
         raise WorkbookError(f"This CSV file cannot be read: {error}.") from None
 
 
-def _read_xlsx(data: bytes) -> dict[str, list[list[Cell]]]:
+class _SheetRows:
+    """A sheet's rows of cells, read from the file as they are asked for (so memory does not
+    grow with the sheet); the whole file is checked for what cannot be read beforehand."""
+
+    def __init__(self, worksheet) -> None:
+        self.worksheet = worksheet
+
+    def __iter__(self) -> Iterator[list[Cell]]:
+        for count, cells in enumerate(self.worksheet.iter_rows(max_col=MAX_COLUMNS)):
+            if count > MAX_ROWS:
+                raise WorkbookError(
+                    f"The sheet {self.worksheet.title} has more than {MAX_ROWS:,} rows: "
+                    "import it in parts."
+                )
+            yield [
+                EMPTY
+                if getattr(cell, "value", None) is None
+                else Cell(cell.value, "%" in (cell.number_format or ""))
+                for cell in cells
+            ]
+
+
+def _read_xlsx(data: bytes) -> dict[str, Iterable[list[Cell]]]:
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         raise WorkbookError("This file is not an Excel workbook (.xlsx) or a CSV file.") from None
-    try:
-        sheets: dict[str, list[list[Cell]]] = {}
-        for worksheet in book.worksheets:
-            rows = []
-            for cells in worksheet.iter_rows(max_col=MAX_COLUMNS):
-                if len(rows) > MAX_ROWS:
-                    raise WorkbookError(
-                        f"The sheet {worksheet.title} has more than {MAX_ROWS:,} rows: "
-                        "import it in parts."
-                    )
-                rows.append(
-                    [
-                        Cell(
-                            getattr(cell, "value", None),
-                            "%" in (getattr(cell, "number_format", "") or ""),
-                        )
-                        for cell in cells
-                    ]
-                )
-            sheets[worksheet.title] = rows
-        return sheets
-    finally:
-        book.close()
+    sheets: dict[str, Iterable[list[Cell]]] = {}
+    for worksheet in book.worksheets:
+        with worksheet._get_source() as source:  # its XML, for what openpyxl hides
+            _check_sheet_xml(worksheet.title, source.read())
+        # The book stays open while its rows are read (it reads from the bytes in memory).
+        sheets[worksheet.title] = _SheetRows(worksheet)
+    return sheets
 
 
-def to_sheet(name: str, rows: list[list[Cell]], columns: list[str]) -> Sheet:
-    """A sheet's rows by column (``columns`` as written): its first row holds the headers."""
+def to_sheet(name: str, rows: Iterable[list[Cell]], columns: list[str]) -> Sheet:
+    """A sheet's rows by column (``columns`` as written): its first row holds the headers.
+    Its rows are read as they are asked for, once."""
     known = {_header_key(column): column for column in columns}
-    header = rows[0] if rows else []
+    source = iter(rows)
+    header = next(source, [])
     positions: dict[int, str] = {}
     unknown, repeated = [], []
     for index, cell in enumerate(header):
@@ -241,19 +297,20 @@ def to_sheet(name: str, rows: list[list[Cell]], columns: list[str]) -> Sheet:
             repeated.append((index + 1, known[key]))
         else:
             unknown.append((index + 1, cell.text))
-    parsed = []
-    for number, cells in enumerate(rows[1:], start=2):
-        if all(cell.text == "" for cell in cells):
-            continue  # blank rows between blocks are common
-        parsed.append(
-            Row(
+
+    def parsed() -> Iterator[Row]:
+        for number, cells in enumerate(source, start=2):
+            if all(cell.text == "" for cell in cells):
+                continue  # blank rows between blocks are common
+            row = Row(
                 number,
                 {column: cells[index] for index, column in positions.items() if index < len(cells)},
             )
-        )
-        for column in positions.values():
-            parsed[-1].cells.setdefault(column, Cell(None))
-    return Sheet(name, list(positions.values()), parsed, unknown, repeated)
+            for column in positions.values():
+                row.cells.setdefault(column, EMPTY)
+            yield row
+
+    return Sheet(name, list(positions.values()), parsed(), unknown, repeated)
 
 
 # Reading cells -------------------------------------------------------------------------------
@@ -384,6 +441,12 @@ def parse_date(cell: Cell) -> datetime.date | None:
         return value.date()
     if isinstance(value, datetime.date):
         return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # An Excel serial date (days since 30/12/1899), as a cell not formatted as a date
+        # reads; plausible ones only (1900 to 2199), not any number.
+        if 1 <= value < 109574:
+            return (EXCEL_EPOCH + datetime.timedelta(days=int(value))).date()
+        raise ValueError(f'"{cell.text}" is not a date: write it as 31/03/2021')
     text = cell.text
     if text.casefold() in EMPTY_WORDS:
         return None

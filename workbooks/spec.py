@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from django.db import models
 
 from actions.models import ActionRag, ActionStage, ActionStatus, Horizon
-from core.rag import Polarity, Trend
+from core.rag import Colour, Polarity, Rag, Symbol, Trend
+from core.targets import TargetKind
 from core.units import Unit
 from kpis.models import Frequency, NotPublished
 from plans.models import (
@@ -26,7 +27,7 @@ from plans.models import (
     SavingsStatus,
     ThemeKind,
 )
-from risks.models import Direction, RiskRag, RiskStatus
+from risks.models import Axis, BandColour, Direction, RiskRag, RiskStatus
 
 
 class YesNo(models.TextChoices):
@@ -55,6 +56,10 @@ class Column:
 
 
 SETTINGS = "Settings"
+RAG_STATES = "RAG states"
+RISK_LEVELS = "Risk levels"
+RISK_BANDS = "Risk bands"
+TARGETS = "Targets"
 PLANS = "Plans"
 THEMES = "Themes"
 MEASURES = "Measures"
@@ -65,9 +70,20 @@ RISKS = "Risks"
 RISK_ASSESSMENTS = "Risk assessments"
 SAVINGS = "Savings"
 
+#: The RAG scheme's own thresholds (Settings rows; "Built-in": the built-in scheme's).
+RAG_THRESHOLDS = {
+    "RAG measured as": "measure",
+    "RAG tolerance": "amber_band",
+    "RAG green band": "green_band",
+    "RAG better band": "better_band",
+    "RAG Amber if no worse than last year": "trend_amber",
+}
+BUILT_IN = "Built-in"
+
 #: The settings a Settings sheet may hold (its Setting column), in the order written.
 SETTING_NAMES = (
     "RAG scheme",
+    *RAG_THRESHOLDS,
     "Tolerance",
     "Savings at-risk shortfall",
     "Action status scheme",
@@ -88,7 +104,29 @@ ACTION_KEY = (
 SHEETS: dict[str, tuple[Column, ...]] = {
     SETTINGS: (
         Column("Setting", required=True, help="One of: " + ", ".join(SETTING_NAMES)),
-        Column("Value", help="Empty: left as it is."),
+        Column(
+            "Value",
+            help='Empty: left as it is. The RAG thresholds: "Built-in" for the built-in scheme\'s.',
+        ),
+    ),
+    RAG_STATES: (
+        Column("State", "role", True, Rag, help="The role the state plays in the scheme."),
+        Column("Label", "label", True, help='The word shown, e.g. "On track".'),
+        Column("Symbol", "symbol", False, Symbol),
+        Column("Colour", "colour", True, Colour),
+        Column("Meaning", "meaning", help="In the key; empty: the built-in scheme's words."),
+    ),
+    RISK_LEVELS: (
+        Column("Axis", "axis", True, Axis),
+        Column("Position", "position", True, help="1 for the most likely / most severe level."),
+        Column("Code", "code", True, help='As written in a score: "B", "II", "4".'),
+        Column("Words", "words", True),
+    ),
+    RISK_BANDS: (
+        Column("Band", "name", True),
+        Column("Colour", "colour", True, BandColour),
+        Column("Lowest score", "minimum", help="Likelihood rank × impact rank."),
+        Column("Cells", "cells", help='Or its cells, e.g. "AI, AII, BI" (these win).'),
     ),
     PLANS: (
         Column("Title", "title", True),
@@ -128,6 +166,12 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("Baseline", "baseline"),
         Column("Baseline year", "baseline_year"),
         Column("Order", "order"),
+    ),
+    TARGETS: (
+        Column("Code", "kpi", True, help="The measure's code (or its name, if it has none)."),
+        Column("Year", "financial_year", True),
+        Column("Set as", "kind", False, TargetKind),
+        Column("Amount", "amount", help="The target, or the % change on the baseline a year."),
     ),
     VALUES: (
         Column("Code", "kpi", True),

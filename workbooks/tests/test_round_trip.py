@@ -124,3 +124,68 @@ def test_a_seed_council_round_trips(db, slug):
         assert mine == theirs, mine[0]
     again = import_workbook(copy, None, "Workbook.xlsx", out.getvalue())
     assert again.ok and all(t.created == t.updated == 0 for t in again.tallies.values())
+
+
+def test_a_made_up_councils_own_rag_words_matrix_and_yearly_targets_round_trip(db):
+    """What a council made its own (not only the built-ins) is carried: its RAG scheme's
+    thresholds and state words, its matrix's levels and band cells, its yearly targets."""
+    from core.targets import TargetKind
+    from kpis.models import KpiTarget
+    from kpis.schemes import RagScheme, RagState, rag_scheme
+    from risks.models import Axis, RiskLevel
+    from risks.services import create_matrix
+
+    council = Council.objects.create(
+        name="Made Up Council", short_name="Made Up", slug="made-up", kind="district"
+    )
+    scheme = RagScheme.objects.create(
+        council=council, name="Our key", preset="two_sided", amber_band=Decimal("0.12"),
+        green_band=Decimal("0.02"), trend_amber=True,
+    )  # fmt: skip
+    RagState.objects.create(
+        scheme=scheme, role="green", label="On track", symbol="★", colour="blue",
+        meaning="At or near target",
+    )  # fmt: skip
+    matrix = council.risk_matrices.filter(in_use=True).first() or create_matrix(
+        council, "letters_numerals"
+    )
+    matrix.levels.filter(axis=Axis.LIKELIHOOD, position=1).update(code="VH", words="certain")
+    band = matrix.bands.order_by("-minimum").first()
+    band.cells = "VHI, VHII, BI"
+    band.save()
+    kpi = KPI.objects.create(
+        council=council, code="HOU 1", name="Homes built", unit="count", baseline=400,
+        baseline_year=2023,
+    )  # fmt: skip
+    KpiTarget.objects.create(kpi=kpi, financial_year=2024, amount=Decimal("450"))
+    KpiTarget.objects.create(
+        kpi=kpi, financial_year=2025, kind=TargetKind.RELATIVE, amount=Decimal("2.5")
+    )
+    out = io.BytesIO()
+    export_workbook(council, out)
+    copy = Council.objects.create(
+        name="Copy Council", short_name="Copy", slug="copy", kind="district"
+    )
+
+    result = import_workbook(copy, None, "Workbook.xlsx", out.getvalue())
+
+    assert result.ok, [str(e) for e in result.errors[:10]]
+    assert normal(rag_scheme(copy)) == normal(rag_scheme(council))
+    state = RagState.objects.get(scheme__council=copy)
+    assert (state.label, state.symbol, state.colour) == ("On track", "★", "blue")
+
+    def levels(c):
+        return sorted(
+            RiskLevel.objects.filter(matrix__council=c, matrix__in_use=True).values_list(
+                "axis", "position", "code", "words"
+            )
+        )
+
+    assert levels(copy) == levels(council) and ("likelihood", 1, "VH", "certain") in levels(copy)
+    copied = copy.risk_matrices.get(in_use=True)
+    assert normal(copied.engine()) == normal(matrix.engine())
+    assert sorted(
+        KpiTarget.objects.filter(kpi__council=copy).values_list("financial_year", "kind", "amount")
+    ) == [(2024, "absolute", Decimal("450")), (2025, "relative", Decimal("2.5"))]
+    again = import_workbook(copy, None, "Workbook.xlsx", out.getvalue())
+    assert again.ok and all(t.created == t.updated == 0 for t in again.tallies.values())

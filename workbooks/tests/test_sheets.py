@@ -216,7 +216,7 @@ def test_another_councils_rows_and_people_are_never_reached(medway, admin, kent)
     result = run(medway, admin, people)
     assert [str(e) for e in result.errors] == [
         'Actions row 2, Assigned to: "kim@example.org" is not the email of a member of this '
-        "council (invite them first)"
+        "council (invite them first, or let the import invite them)"
     ]
 
 

@@ -33,6 +33,12 @@ class Command(BaseCommand):
             "--user", help="Username recorded in the history as the importer (optional)"
         )
         parser.add_argument("--dry-run", action="store_true", help="Check and count only")
+        parser.add_argument(
+            "--invite",
+            action="store_true",
+            help="Invite the people the workbook names who are not members yet (as officers; "
+            "they are emailed a link to set a password, links starting with SITE_URL)",
+        )
 
     def handle(self, *args, **options) -> None:
         if options["create"]:
@@ -58,7 +64,14 @@ class Command(BaseCommand):
             with transaction.atomic():
                 if council is None:
                     council = self.create(options["create"], options["slug"])
-                result = import_workbook(council, user, path.name, data, dry_run=options["dry_run"])
+                result = import_workbook(
+                    council,
+                    user,
+                    path.name,
+                    data,
+                    dry_run=options["dry_run"],
+                    invite=options["invite"],
+                )
                 if not result.written:
                     transaction.set_rollback(True)
         except WorkbookError as error:
@@ -67,6 +80,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{sheet}: {tally}")
         for title in result.ignored_sheets:
             self.stdout.write(f"Sheet {title!r} not imported (not a sheet this import reads).")
+        for email in result.invited:
+            verb = "Invited" if result.written else "Would invite"
+            self.stdout.write(f"{verb} {email} (an officer; emailed a link to set a password).")
         for error in result.errors:
             self.stderr.write(str(error))
         if result.errors:
