@@ -112,7 +112,6 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# Parallel test runs (several developers on one PostgreSQL) can name their own test database.
 
 
 def cache_settings(url: str, key_prefix: str = "") -> dict:
@@ -138,6 +137,7 @@ CACHES = cache_settings(
     os.environ.get("CACHE_KEY_PREFIX", "").strip(),
 )
 
+# Parallel test runs (several developers on one PostgreSQL) can name their own test database.
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 

@@ -70,6 +70,7 @@ def test_dockerfile_runs_gunicorn_as_a_non_root_user():
     assert dockerfile_cmd()[0] == "gunicorn"
 
 
+@pytest.mark.database_independent
 def test_gunicorn_serves_pages_and_static_files(production_env):
     bin_dir = Path(sys.executable).parent
     manage = [sys.executable, str(ROOT / "manage.py")]

@@ -77,6 +77,7 @@ def get(url: str) -> tuple[int, dict[str, str], bytes]:
         return error.code, dict(error.headers), error.read()
 
 
+@pytest.mark.database_independent
 def test_the_readme_production_steps_work_when_followed(tmp_path):
     steps = readme_production_steps()
     assert steps[0].startswith("createdb councilplans")  # said first; SQLite needs none here

@@ -33,6 +33,7 @@ def test_every_script_the_readme_names_exists_and_is_executable():
         assert path.read_text().startswith("#!/usr/bin/env "), name
 
 
+@pytest.mark.database_independent
 def test_benchmark_runs_as_listed_without_the_virtualenv_on_path():
     # The #! line's python3 is not the project's: the script goes on under .venv by itself.
     result = subprocess.run(
