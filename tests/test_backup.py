@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 import subprocess
+from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
 
@@ -65,7 +66,8 @@ def test_the_readme_backup_and_restore_keep_every_row(tmp_path):
         for command in restore:
             # createdb takes the restored database's name from the URL's last part.
             run(re.sub(r"\bcouncilplans_restored\b", restored, command), **env, **pg_env)
-        with psycopg2.connect(restored_url) as conn, conn.cursor() as cur:
+        # Closed on the way out, whatever happens: dropdb refuses while a connection is open.
+        with closing(psycopg2.connect(restored_url)) as conn, conn, conn.cursor() as cur:
             cur.execute("SELECT name FROM plans_council WHERE slug = %s", [council.slug])
             assert cur.fetchone() == ("Backupshire Council",)
             cur.execute(
@@ -78,5 +80,6 @@ def test_the_readme_backup_and_restore_keep_every_row(tmp_path):
             cur.execute("SELECT count(*) FROM django_migrations")
             assert cur.fetchone() == (migrations,)
     finally:
-        subprocess.run(["dropdb", "--if-exists", restored], env={"PATH": "/usr/bin:/bin", **pg_env},
-                       capture_output=True)
+        dropped = subprocess.run(["dropdb", "--if-exists", restored],
+                                 env={"PATH": "/usr/bin:/bin", **pg_env}, capture_output=True)
+        assert dropped.returncode == 0, dropped.stderr

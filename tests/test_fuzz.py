@@ -194,8 +194,8 @@ def _short(data: Any) -> str:
 #: parameters of one page between them still meet the whole corpus (CI runs the suite twice,
 #: on two cores, within its time budget).
 FULL = os.environ.get("FUZZ_FULL") == "1"
-ADMIN_SHARE = 2
-LIST_SHARE = 10
+ADMIN_SHARE = 1
+LIST_SHARE = 5
 
 
 def with_bad(base: dict, name: str, share: int | None = None, turn: int = 0) -> Iterator[dict]:
