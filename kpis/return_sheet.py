@@ -8,7 +8,7 @@ were downloaded. An upload turns the rows back into ``ReturnEntry`` objects, so 
 return's own checks decide what is saved: a cell left alone is never written, and a value
 someone else changed since the download (its version moved) is a conflict, not overwritten.
 
-Cells are read with the council workbook import's number rules (``kpis.workbook.parse_number``):
+Cells are read with the council workbook import's number rules (``core.sheets.parse_number``):
 "68.4%", 68.4 and 0.684 formatted as a percentage all read 68.4 for a % measure; "n/a" and
 blank cells are no value.
 """
@@ -21,10 +21,10 @@ from decimal import Decimal
 from typing import Any
 
 from core.periods import Quarter
+from core.sheets import Cell, parse_number
 from core.units import Unit
 from kpis.models import NotPublished
 from kpis.services import ReturnChange, ReturnEntry, ReturnReview, ReturnRow, format_number
-from kpis.workbook import Cell, parse_number
 
 #: The largest file accepted, in bytes (a return of a few hundred measures is ~50 kB).
 MAX_BYTES = 2 * 1024 * 1024

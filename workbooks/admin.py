@@ -15,13 +15,13 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from core.sheets import MAX_BYTES, WorkbookError
 from plans.admin import CouncilScopedMixin, is_council_admin
 from plans.models import Council
 from workbooks import spec
 from workbooks.export import export_workbook, file_name
 from workbooks.importer import import_workbook
 from workbooks.models import WorkbookImport
-from workbooks.reading import MAX_BYTES, WorkbookError
 from workbooks.template import blank_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

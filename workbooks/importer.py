@@ -30,6 +30,25 @@ from core.periods import quarter_of_month
 from core.rag import PRESET_CHOICES, PRESETS, Polarity, Rag, Trend
 from core.rag import Measure as RagMeasure
 from core.risk import PRESETS as MATRIX_PRESETS
+from core.sheets import (
+    Cell,
+    Row,
+    Sheet,
+    WorkbookError,
+    parse_choice,
+    parse_date,
+    parse_decimal,
+    parse_month,
+    parse_number,
+    parse_quarter,
+    parse_tolerance,
+    parse_whole,
+    parse_year,
+    parse_years,
+    parse_yes_no,
+    read_workbook,
+    to_sheet,
+)
 from core.units import Unit
 from kpis.models import KPI, Frequency, KpiTarget, KpiValue, NotPublished
 from kpis.schemes import RagScheme, RagState, forget_scheme
@@ -53,25 +72,6 @@ from risks.models import (
 )
 from risks.services import create_matrix
 from workbooks import spec
-from workbooks.reading import (
-    Cell,
-    Row,
-    Sheet,
-    WorkbookError,
-    parse_choice,
-    parse_date,
-    parse_decimal,
-    parse_month,
-    parse_number,
-    parse_quarter,
-    parse_tolerance,
-    parse_whole,
-    parse_year,
-    parse_years,
-    parse_yes_no,
-    read_workbook,
-    to_sheet,
-)
 from workbooks.spec import (
     ACTION_UPDATES,
     ACTIONS,

@@ -10,12 +10,12 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
+from core.sheets import WorkbookError
 from kpis.models import KPI, KpiValue
 from plans.models import Role
 from risks.models import RiskRegisterEntry
 from tests.factories import make_council, make_kpi, make_user
 from workbooks.importer import import_workbook
-from workbooks.reading import WorkbookError
 from workbooks.tests.test_measures import VALUES, xlsx
 
 pytestmark = pytest.mark.django_db

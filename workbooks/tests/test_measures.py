@@ -11,12 +11,12 @@ from django.core.management.base import CommandError
 from openpyxl import Workbook
 
 from core.rag import Polarity
+from core.sheets import MAX_BYTES, WorkbookError
 from core.units import Unit
 from kpis.models import KPI, Frequency, KpiValue, NotPublished
 from plans.models import Role
 from tests.factories import make_council, make_kpi, make_plan, make_theme, make_user, make_value
 from workbooks.importer import import_workbook
-from workbooks.reading import MAX_BYTES, WorkbookError
 
 MEASURES = [
     ["Code", "Measure", "Unit", "Polarity", "Frequency", "Owner email", "Plan", "Theme"],

@@ -12,9 +12,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from core.sheets import MAX_BYTES, WorkbookError
 from plans.models import Council, CouncilKind
 from workbooks.importer import import_workbook
-from workbooks.reading import MAX_BYTES, WorkbookError
 
 
 class Command(BaseCommand):

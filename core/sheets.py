@@ -1,8 +1,10 @@
-"""Reading a council's workbook: an .xlsx file (openpyxl, read-only) or one CSV file per sheet,
-its sheets as rows of cells under their headers, and the cell parsers every sheet uses.
+"""Reading spreadsheets (a council's workbook, an officer's return): an .xlsx file (openpyxl,
+read-only) or one CSV file per sheet, its sheets as rows of cells under their headers, and the
+cell parsers every sheet uses. Pure: no models; the sheets' columns are the callers' (the
+workbooks app's spec, the return's own).
 
-Headers are matched case-insensitively and in any order against the sheet's columns (see
-:mod:`workbooks.spec`); a column the sheet does not know is reported, never dropped silently.
+Headers are matched case-insensitively and in any order against the sheet's columns; a column
+the sheet does not know is reported, never dropped silently.
 """
 
 from __future__ import annotations
