@@ -85,61 +85,6 @@ class Sheet:
     repeated: list[tuple[int, str]] = field(default_factory=list)  # a known column again
 
 
-@dataclass(frozen=True)
-class ImportError_:
-    """One problem, with where it is: ``Values row 14, Actual: "abc" is not a number``."""
-
-    sheet: str
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.sheet} row {self.row}"
-        if self.column:
-            where += f", {self.column}"
-        return f"{where}: {self.message}"
-
-
-@dataclass
-class SheetTally:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def __str__(self) -> str:
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
-
-    def count(self, row: Any, before: dict, after: dict) -> bool:
-        """Count ``row`` as created, updated or unchanged; True when it is to be saved."""
-        if row.pk is None:
-            self.created += 1
-        elif after == before:
-            self.unchanged += 1
-            return False
-        else:
-            self.updated += 1
-        return True
-
-
-@dataclass
-class ImportResult:
-    """What an import did (or, with errors or a dry run, would have done: nothing written)."""
-
-    tallies: dict[str, SheetTally] = field(default_factory=dict)
-    errors: list[ImportError_] = field(default_factory=list)
-    ignored_sheets: list[str] = field(default_factory=list)
-    dry_run: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def written(self) -> bool:
-        return self.ok and not self.dry_run
-
-
 # Reading files -------------------------------------------------------------------------------
 
 
