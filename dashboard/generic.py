@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
 import tempfile
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.encoding import force_str
+from django.utils.safestring import SafeString, mark_safe
 from django.views.generic import TemplateView
 from django_tables2 import Table
 from django_tables2.rows import BoundRow
@@ -41,6 +46,8 @@ EXPORT_CONTENT_TYPES: dict[str, str] = {
 #: Rows fetched from the database at a time by an export: its memory does not grow with the
 #: rows, whatever the council's size.
 EXPORT_CHUNK = 2000
+#: How long a list's drawn body is kept (never stale: its key has the data version and day).
+LIST_CACHE_SECONDS = 24 * 3600
 
 
 def spreadsheet_text(value: Any) -> Any:
@@ -94,6 +101,8 @@ class CouncilListView(CouncilMixin, TemplateView):
     filterset_class: type[CouncilFilterSet]
     table_class: type[Table]
     template_name = "dashboard/list.html"
+    #: The list's body (filters, downloads and table), cached apart from the page around it.
+    body_template_name = "dashboard/list_body.html"
     title: str = ""
     #: The rows in a sentence ("Filter strategic risks"); the title in lower case by default.
     noun: str = ""
@@ -150,14 +159,42 @@ class CouncilListView(CouncilMixin, TemplateView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.today = self.get_today()
+        export_format = request.GET.get(self.export_param)
+        if export_format in EXPORT_FORMATS:
+            self.filterset = self.get_filterset()
+            # A list shown as at a past date (e.g. a quarter's end) is judged at that date.
+            self.today = self.filterset.today
+            table = self.get_table(self.filterset.rows())
+            return self.export(table, export_format)
+        return self.render_to_response(self.get_context_data(list_body=self.body(), **kwargs))
+
+    def list_cache_key(self) -> str:
+        """The cache key of the list's body: the council's data version (read with the
+        council, no query of its own), the day it is judged at and the request's filters,
+        sorting and page. Every member of the council sees the same rows."""
+        query = hashlib.sha256(
+            urlencode(sorted(self.request.GET.lists()), doseq=True).encode()
+        ).hexdigest()[:32]
+        return (
+            f"list:{self.export_name}:{self.council.pk}:{self.council.data_version}"
+            f":{self.today.isoformat()}:{query}"
+        )
+
+    def body(self) -> SafeString:
+        """The list's body (filters, downloads, table): from the cache when the council's
+        data has not changed since it was drawn for the same filters, else drawn."""
+        key = self.list_cache_key()
+        body = cache.get(key)
+        if body is None:
+            body = self.render_body()
+            cache.set(key, body, LIST_CACHE_SECONDS)
+        return mark_safe(body)  # noqa: S308  (rendered, and escaped, by the template engine)
+
+    def render_body(self) -> str:
         self.filterset = self.get_filterset()
         # A list shown as at a past date (e.g. a quarter's end) is judged at that date.
         self.today = self.filterset.today
-        rows = self.filterset.rows()
-        table = self.get_table(rows)
-        export_format = request.GET.get(self.export_param)
-        if export_format in EXPORT_FORMATS:
-            return self.export(table, export_format)
+        table = self.get_table(self.filterset.rows())
         self.paginate(table)
         # Only an empty list asks (one query): is the council's list empty, whatever the
         # filters? "Nothing matches these filters" would send the reader to change them.
@@ -165,9 +202,16 @@ class CouncilListView(CouncilMixin, TemplateView):
         if none_yet:
             table.empty_text = self.none_yet or f"No {self.noun or self.title.lower()} yet."
         table.fold_columns()
-        return self.render_to_response(
-            self.get_context_data(table=table, none_yet=none_yet, **kwargs)
-        )
+        context = {
+            **self.get_context_data(),
+            "table": table,
+            "none_yet": none_yet,
+            "filter": self.filterset,
+            "filter_form": self.filterset.form,
+            "export_formats": EXPORT_FORMATS,
+            "export_param": self.export_param,
+        }
+        return render_to_string(self.body_template_name, context, request=self.request)
 
     def export_filename(self, export_format: str) -> str:
         return f"{self.council.slug}-{self.export_name}-{self.today.isoformat()}.{export_format}"
@@ -195,10 +239,6 @@ class CouncilListView(CouncilMixin, TemplateView):
             council=self.council,
             title=self.title,
             noun=self.noun or self.title.lower(),
-            filter=self.filterset,
-            filter_form=self.filterset.form,
-            export_formats=EXPORT_FORMATS,
-            export_param=self.export_param,
         )
         return context
 

@@ -101,11 +101,24 @@ def _m2m_changed(sender: Any, instance: models.Model, action: str, **_: Any):
             bump_data_version(council_ids_of(instance, path))
 
 
+def _user_saved(sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **_):
+    """A person's name or email shows on their councils' pages (owners, lead officers): a
+    change to them moves those councils on. A sign-in (it saves ``last_login`` alone) does not."""
+    if raw or (update_fields is not None and set(update_fields) <= {"last_login", "password"}):
+        return
+    from plans.models import Membership
+
+    bump_data_version(Membership.objects.filter(user=instance).values("council_id"))
+
+
 def connect() -> None:
     """Connect the signals (from plans' AppConfig.ready)."""
+    from django.contrib.auth import get_user_model
+
     from plans.models import Council
 
     pre_save.connect(_council_saving, sender=Council, dispatch_uid="data-version-council")
+    post_save.connect(_user_saved, sender=get_user_model(), dispatch_uid="data-version-user")
     for model in apps.get_models():
         if _path(model) is None:
             continue

@@ -180,3 +180,46 @@ def test_the_cache_is_chosen_by_one_url():
     assert (shared["LOCATION"], shared["KEY_PREFIX"]) == ("redis://cache:6379/0", "release-7")
     with pytest.raises(ImproperlyConfigured):
         cache_settings("memcached://cache:11211")
+
+
+def list_page(client, name: str, council: Council, query: str = "") -> tuple[str, int]:
+    from django.db import connection
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(f"{name}-list", kwargs={"council": council.slug}) + query)
+    assert response.status_code == 200
+    return response.content.decode(), len(queries.captured_queries)
+
+
+@pytest.mark.parametrize("name", ["kpi", "action", "risk", "savings"])
+def test_a_warm_list_runs_only_the_pages_own_queries(client, council_with_value, name):
+    council, officer, *_ = council_with_value
+    client.force_login(officer)
+    cold_html, cold = list_page(client, name, council)
+    warm_html, warm = list_page(client, name, council)
+    # session, user, council (with its data version): the list's body comes from the cache
+    assert warm == 3 < cold
+    token = re.compile(r'(csrfmiddlewaretoken" value|nonce)="[^"]*"')
+    assert token.sub("", warm_html) == token.sub("", cold_html)
+
+
+def test_a_list_follows_its_filters_and_every_change(client, council_with_value):
+    council, officer, kpi, value = council_with_value
+    make_kpi(council, code="HW2", name="Homes warmed", owner_user=officer)
+    client.force_login(officer)
+    assert "Homes warmed" in list_page(client, "kpi", council)[0]
+    # Another query string is another body, never the first one's.
+    filtered = list_page(client, "kpi", council, "?q=Complaints")[0]
+    assert "Complaints answered" in filtered and "Homes warmed" not in filtered
+    value.actual = Decimal("64")
+    value.save()
+    html = list_page(client, "kpi", council, "?q=Complaints")[0]
+    assert ">64" in html and ">71" not in html
+    # A person's new name (shown on their councils' pages) moves their councils on; a
+    # sign-in does not.
+    before = Council.objects.get(pk=council.pk).data_version
+    officer.first_name = "Ada"
+    officer.save()
+    renamed = Council.objects.get(pk=council.pk).data_version
+    client.force_login(officer)
+    assert Council.objects.get(pk=council.pk).data_version == renamed > before
