@@ -6,19 +6,22 @@ user's councils answer 404 (``visible_to``), forbidden writes 403 (``editable_by
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
 from actions.models import CLOSED_STATUSES, Action, ActionUpdate
@@ -158,6 +161,67 @@ def my_work(request: HttpRequest) -> HttpResponse:
     """
     user = request.user
     today = timezone.localdate()
+    picked = request.GET.get("council")
+    if picked is None:
+        # The same page until the user's councils' data or their memberships change.
+        key = _my_work_cache_key(user, today)
+        body = cache.get(key)
+        if body is None:
+            body = _my_work_body(request, _my_work_context(user, today))
+            cache.set(key, body, MY_WORK_CACHE_SECONDS)
+        return _my_work_page(request, body, [])
+    context = _my_work_context(user, today)
+    councils = context["kpi_groups"]
+    group = next((g for g in councils if g.council.slug == picked), None)
+    try:
+        quarter = Quarter.parse(request.GET.get("quarter", ""))
+    except ValueError:
+        quarter = None
+    if group is not None and quarter is not None:
+        return redirect(_return_url(group.council, quarter))
+    if group is not None:
+        group.error = "Choose a quarter from the list"
+    else:
+        messages.error(request, "Choose a council whose measures you enter.")
+    problems = [g for g in councils if g.error]
+    body = _my_work_body(request, context)
+    return _my_work_page(request, body, problems)
+
+
+def _my_work_page(request: HttpRequest, body: str, problems: list) -> HttpResponse:
+    # The body was rendered (and escaped) by the template engine.
+    context = {"body": mark_safe(body), "problems": problems}  # noqa: S308
+    return render(request, "work/my_work.html", context)
+
+
+#: How long a person's drawn My work is kept (never stale: its key has their councils'
+#: data versions, their memberships and the day).
+MY_WORK_CACHE_SECONDS = 24 * 3600
+
+
+def _my_work_cache_key(user: Any, today: Any) -> str:
+    """The key of the user's My work: the data version of each council they belong to (a
+    superuser: of every council) and their roles there, in one query, and the day."""
+    if user.is_superuser:
+        versions = Council.objects.aggregate(latest=Max("data_version"), councils=Count("pk"))
+        state = f"all:{versions['latest']}:{versions['councils']}"
+    else:
+        rows = (
+            Membership.objects.filter(user=user)
+            .order_by("council_id")
+            .values_list("council_id", "role", "council__data_version")
+        )
+        state = ",".join(f"{c}.{r}.{v}" for c, r, v in rows)
+    digest = hashlib.sha256(state.encode()).hexdigest()[:32]
+    return f"my-work:{user.pk}:{today.isoformat()}:{digest}"
+
+
+def _my_work_body(request: HttpRequest, context: dict[str, Any]) -> str:
+    return render_to_string("work/my_work_body.html", context, request=request)
+
+
+def _my_work_context(user: Any, today: Any) -> dict[str, Any]:
+    """My work's actions and returns."""
     due = last_ended_quarter(today)
     actions = (
         _open_actions(user)
@@ -190,30 +254,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
         ).values_list("kpi_id", "financial_year", "quarter")
     }
     councils = _council_returns(kpis, entered, due)
-    picked = request.GET.get("council")
-    if picked is not None:
-        group = next((g for g in councils if g.council.slug == picked), None)
-        try:
-            quarter = Quarter.parse(request.GET.get("quarter", ""))
-        except ValueError:
-            quarter = None
-        if group is not None and quarter is not None:
-            return redirect(_return_url(group.council, quarter))
-        if group is not None:
-            group.error = "Choose a quarter from the list"
-        else:
-            messages.error(request, "Choose a council whose measures you enter.")
-    return render(
-        request,
-        "work/my_work.html",
-        {
-            "actions": list(actions),
-            "today": today,
-            "due": due,
-            "kpi_groups": councils,
-            "problems": [g for g in councils if g.error],
-        },
-    )
+    return {"actions": list(actions), "today": today, "due": due, "kpi_groups": councils}
 
 
 def _return_url(council: Council, quarter: Quarter) -> str:

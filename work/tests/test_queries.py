@@ -85,3 +85,26 @@ def test_a_return_saves_any_number_of_values_in_the_same_number_of_queries(clien
     # values read under lock, one UPDATE, one INSERT in its savepoint, the council's data
     # version moved on, two history INSERTs.
     assert at_5 <= 18
+
+
+@pytest.mark.django_db
+def test_my_work_is_cached_until_the_persons_work_or_councils_change(client):
+    council = make_council("Medway Council", slug="medway")
+    officer = make_user("officer", council, Role.OFFICER)
+    plan = make_plan(council)
+    client.force_login(officer)
+    assert "You have no open actions" in client.get("/my-work/").content.decode()
+    with CaptureQueriesContext(connection) as warm:
+        assert "You have no open actions" in client.get("/my-work/").content.decode()
+    # session, user, the versions of the person's councils, the navigation's "My work" link
+    assert len(warm) == 4
+    make_action(plan, title="Reopen the library", assigned=[officer])
+    assert "Reopen the library" in client.get("/my-work/").content.decode()
+    # Joining another council is a new page, whose measures are listed.
+    other = make_council("Other Council", slug="other")
+    make_kpi(other, name="Homes built", owner_user=officer)
+    from plans.models import Membership
+
+    Membership.objects.create(user=officer, council=other, role=Role.OFFICER)
+    page = client.get("/my-work/").content.decode()
+    assert "Other Council" in page and "Reopen the library" in page
