@@ -14,8 +14,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -458,6 +471,8 @@ def _cells_after_refusal(
 @require_http_methods(["GET", "HEAD", "POST"])
 def kpi_return(request: HttpRequest, council: str, year: str, quarter: str) -> HttpResponse:
     """One council's quarterly return: every measure the user may enter, saved all at once."""
+    if request.method != "POST":
+        return _kpi_return_get(request, council, year, quarter)
     council_obj, period, rows = _return_of(request, council, year, quarter)
     cells = [ReturnCell.stored(row) for row in rows]
     status = 200
@@ -501,22 +516,71 @@ def kpi_return(request: HttpRequest, council: str, year: str, quarter: str) -> H
                 messages.info(request, "Nothing had changed, so nothing was saved.")
             return redirect(request.path)
     problems = [cell for cell in cells if cell.message]
-    return render(
-        request,
-        "work/kpi_return.html",
-        {
-            "council": council_obj,
-            "rag_scheme": rag_scheme(council_obj),
-            "quarter": period,
-            "previous_quarter": period.previous(),
-            "cells": cells,
-            "problems": problems,
-            "previous_url": _return_url(council_obj, period.previous()),
-            "next_url": _return_url(council_obj, period.next()),
-            **_sheet_urls(council_obj, period),
-        },
-        status=status,
+    body = _return_body(request, council_obj, period, cells)
+    return _return_page(request, council_obj, period, body, problems, status)
+
+
+#: How long a drawn return form is kept (never stale: its key has the council's data version,
+#: the person and their role there).
+RETURN_CACHE_SECONDS = 24 * 3600
+#: Stands for the form's CSRF token in a cached return, replaced by the reader's own token.
+CSRF_PLACEHOLDER = "csrf-token-of-the-request-7f3c9a"
+
+
+def _kpi_return_get(request: HttpRequest, council: str, year: str, quarter: str) -> HttpResponse:
+    """The return as stored: drawn once per version of the council's data for each person
+    (their role there decides which measures they enter), then served from the cache."""
+    try:
+        period = Quarter.from_slug(year, quarter)
+    except ValueError:
+        raise Http404("No such quarter.") from None
+    role = Membership.objects.filter(user=request.user, council=OuterRef("pk")).values("role")
+    council_obj = get_object_or_404(
+        Council.objects.visible_to(request.user).annotate(user_role=Subquery(role[:1])),
+        slug=council,
     )
+    key = (
+        f"return:{council_obj.pk}:{council_obj.data_version}:{period.slug}:{request.user.pk}"
+        f":{council_obj.user_role}:{int(request.user.is_superuser)}"
+        f":{timezone.localdate().isoformat()}"
+    )
+    body = cache.get(key)
+    if body is None:
+        rows = return_rows(request.user, council_obj, period)
+        body = _return_body(request, council_obj, period, [ReturnCell.stored(r) for r in rows])
+        cache.set(key, body, RETURN_CACHE_SECONDS)
+    return _return_page(request, council_obj, period, body, [], 200)
+
+
+def _return_body(
+    request: HttpRequest, council: Council, period: Quarter, cells: list[ReturnCell]
+) -> str:
+    context = {
+        "council": council,
+        "rag_scheme": rag_scheme(council),
+        "quarter": period,
+        "previous_quarter": period.previous(),
+        "cells": cells,
+        "previous_url": _return_url(council, period.previous()),
+        "next_url": _return_url(council, period.next()),
+        "csrf_token": CSRF_PLACEHOLDER,
+        **_sheet_urls(council, period),
+    }
+    return render_to_string("work/kpi_return_body.html", context, request=request)
+
+
+def _return_page(
+    request: HttpRequest,
+    council: Council,
+    period: Quarter,
+    body: str,
+    problems: list,
+    status: int,
+) -> HttpResponse:
+    # The body was rendered (and escaped) by the template engine; the token is the reader's.
+    body = mark_safe(body.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308
+    context = {"council": council, "quarter": period, "body": body, "problems": problems}
+    return render(request, "work/kpi_return.html", context, status=status)
 
 
 def _sheet_urls(council: Council, quarter: Quarter) -> dict[str, str]:

@@ -108,3 +108,44 @@ def test_my_work_is_cached_until_the_persons_work_or_councils_change(client):
     Membership.objects.create(user=officer, council=other, role=Role.OFFICER)
     page = client.get("/my-work/").content.decode()
     assert "Other Council" in page and "Reopen the library" in page
+
+
+@pytest.mark.django_db
+def test_a_cached_return_carries_the_readers_own_token_and_follows_every_change(client):
+    from django.test import Client
+
+    council = make_council("Medway Council", slug="medway")
+    officer = make_user("officer", council, Role.OFFICER)
+    kpi = make_kpi(council, name="Homes built", owner_user=officer)
+    value = make_value(kpi, 2020, 3, 72, None)
+    make_kpi(council, name="Parks cleaned")  # nobody's: only an administrator enters it
+    url = "/medway/2020-21/q3/return/"
+    client.force_login(officer)
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as warm:
+        page = client.get(url).content.decode()
+    assert len(warm) == 4  # session, user, council (version, role), the navigation's link
+    assert 'value="72"' in page and "Parks cleaned" not in page
+    # A second reader of the cached form gets their own token, and their post is accepted.
+    other = Client(enforce_csrf_checks=True)
+    other.force_login(officer)
+    form = other.get(url).content.decode()
+    token = form.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    assert "csrf-token" not in form and token != page.split('csrfmiddlewaretoken" value="')[1][:64]
+    data = {
+        "csrfmiddlewaretoken": token,
+        f"actual-{kpi.pk}": "75",
+        f"commentary-{kpi.pk}": "",
+        f"version-{kpi.pk}": str(value.version),
+        f"shown-actual-{kpi.pk}": "72",
+        f"shown-commentary-{kpi.pk}": "",
+        f"reason-{kpi.pk}": "",
+        f"shown-reason-{kpi.pk}": "",
+    }
+    assert other.post(url, data).status_code == 302
+    assert 'value="75"' in client.get(url).content.decode()
+    # Made an administrator (no data changed), the person enters every measure.
+    from plans.models import Membership
+
+    Membership.objects.filter(user=officer).update(role=Role.ADMIN)
+    assert "Parks cleaned" in client.get(url).content.decode()
