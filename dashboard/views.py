@@ -14,6 +14,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -222,15 +223,26 @@ class KpiDetailView(CouncilMixin, TemplateView):
             .select_related("council", "theme", "plan", "owner_user"),
             pk=self.kwargs["pk"],
         )
+        context["kpi"] = kpi
+        # Drawn once per version of the council's data (every member reads the same page).
+        key = f"kpi:{self.council.pk}:{self.council.data_version}:{kpi.pk}"
+        body = cache.get(key)
+        if body is None:
+            body = self.render_body(kpi, context)
+            cache.set(key, body, DASHBOARD_CACHE_SECONDS)
+        context["body"] = mark_safe(body)  # rendered (and escaped) by the template engine
+        return context
+
+    def render_body(self, kpi: KPI, context: dict[str, Any]) -> str:
         targets = yearly_targets([kpi])
         history = kpi_history(kpi, targets)
-        context.update(
-            kpi=kpi,
-            rag_scheme=rag_scheme(kpi.council),
-            yearly_targets=kpi_yearly_targets(kpi, targets),
-            history=history,
-            chart=sparkline(history, kpi.unit),
-            audit=audit_trail(kpi.history.all()),
-            audit_id="kpi-changes",
-        )
-        return context
+        context = {
+            **context,
+            "rag_scheme": rag_scheme(kpi.council),
+            "yearly_targets": kpi_yearly_targets(kpi, targets),
+            "history": history,
+            "chart": sparkline(history, kpi.unit),
+            "audit": audit_trail(kpi.history.all()),
+            "audit_id": "kpi-changes",
+        }
+        return render_to_string("dashboard/kpi_detail_body.html", context, request=self.request)

@@ -223,3 +223,19 @@ def test_a_list_follows_its_filters_and_every_change(client, council_with_value)
     renamed = Council.objects.get(pk=council.pk).data_version
     client.force_login(officer)
     assert Council.objects.get(pk=council.pk).data_version == renamed > before
+
+
+def test_a_measures_page_is_cached_until_its_council_changes(client, council_with_value):
+    council, officer, kpi, value = council_with_value
+    client.force_login(officer)
+    url = reverse("kpi-detail", kwargs={"council": council.slug, "pk": kpi.pk})
+    assert "71" in client.get(url).content.decode()
+    from django.db import connection
+
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get(url).status_code == 200
+    assert len(warm) == 4  # session, user, council (with its version), the measure
+    value.actual = Decimal("64")
+    value.save()
+    page = client.get(url).content.decode()
+    assert "64" in page and "Complaints answered" in page
