@@ -8,7 +8,14 @@ from django.views.generic import RedirectView
 from core.formatting import format_measure, state_tag
 from core.rag import PRESETS
 from kpis.models import KPI, KpiTarget, KpiValue
-from kpis.schemes import RagScheme, RagState, build_scheme, forget_scheme, rag_scheme
+from kpis.schemes import (
+    RagScheme,
+    RagState,
+    build_scheme,
+    forget_scheme,
+    load_rag_schemes,
+    rag_scheme,
+)
 from plans.admin import CouncilScopedAdmin, CouncilScopedInline
 from plans.admin_concurrency import VersionedInlineFormSet
 
@@ -144,6 +151,7 @@ class KpiValueAdmin(CouncilScopedAdmin):
         councils = {}
         for value in changelist.result_list:
             value.kpi.council = councils.setdefault(value.kpi.council_id, value.kpi.council)
+        load_rag_schemes(councils.values())  # every council's scheme in one query
         return changelist
 
     @admin.display(description="RAG")

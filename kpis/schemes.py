@@ -8,6 +8,7 @@ council object, so a page that shares one council object asks once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -219,26 +220,38 @@ def rag_scheme(council: Council) -> Scheme:
     cached = council.__dict__.get(_CACHE)
     if cached is not None:
         return cached
-    rows = list(
-        RagScheme.objects.filter(council_id=council.pk, in_use=True).values(
-            *_FIELDS, *(f"states__{name}" for name in _STATE_FIELDS)
-        )
-    )
+    load_rag_schemes([council])
+    return council.__dict__[_CACHE]
+
+
+def load_rag_schemes(councils: Iterable[Council]) -> None:
+    """Load the schemes of ``councils`` (one query for all of them, e.g. the councils of an
+    admin list's page), each kept on its council object as :func:`rag_scheme` keeps it."""
+    wanted = {c.pk: c for c in councils if c.__dict__.get(_CACHE) is None}
+    if not wanted:
+        return
+    rows: dict[int, list[dict]] = {}
+    for row in RagScheme.objects.filter(council_id__in=wanted, in_use=True).values(
+        "council_id", *_FIELDS, *(f"states__{name}" for name in _STATE_FIELDS)
+    ):
+        rows.setdefault(row["council_id"], []).append(row)
+    for pk, council in wanted.items():
+        council.__dict__[_CACHE] = _scheme_of(council, rows.get(pk, []))
+
+
+def _scheme_of(council: Council, rows: list[dict]) -> Scheme:
     if not rows:
-        scheme = medway(council.rag_tolerance)
-    else:
-        first = rows[0]
-        states = [
-            {name: row[f"states__{name}"] for name in _STATE_FIELDS}
-            for row in rows
-            if row["states__role"]
-        ]
-        try:
-            scheme = build_scheme(first["preset"], first, states)
-        except (KeyError, ValueError):  # a row stored by hand that the rule refuses
-            scheme = medway(council.rag_tolerance)
-    council.__dict__[_CACHE] = scheme
-    return scheme
+        return medway(council.rag_tolerance)
+    first = rows[0]
+    states = [
+        {name: row[f"states__{name}"] for name in _STATE_FIELDS}
+        for row in rows
+        if row["states__role"]
+    ]
+    try:
+        return build_scheme(first["preset"], first, states)
+    except (KeyError, ValueError):  # a row stored by hand that the rule refuses
+        return medway(council.rag_tolerance)
 
 
 def forget_scheme(council: Council) -> None:

@@ -33,6 +33,7 @@ from plans.admin_display import (
     ThemeSelect,
     ThemeSelectMultiple,
 )
+from plans.admin_paginator import EstimatedCountPaginator
 from plans.admin_people import PeopleAdminMixin
 from plans.adminsite import MAX_ID, parse_id, search_term_problem
 from plans.models import (
@@ -242,9 +243,45 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         return super().has_output() or self.lookup_val is not None or bool(self.lookup_val_isnull)
 
 
+#: Request parameters that do not narrow a list (page, sort, search, popups).
+UNFILTERING = {"p", "o", "e", "q", "_to_field", "_popup", "_changelist_filters"}
+
+
+def spans_every_council(request: HttpRequest) -> bool:
+    """A superuser's list not narrowed by any filter: every council's rows."""
+    return request.user.is_superuser and set(request.GET) <= UNFILTERING
+
+
 class ScopedChangeList(ChangeList):
     """Absurd filter values (an integer no column holds, a null character, a date out of
-    range) are a bad request (400) instead of a crash in the database driver."""
+    range) are a bad request (400) instead of a crash in the database driver.
+
+    A list of every council's rows (a superuser's, unfiltered) has no date bar: its years
+    would be read from every row of the table; it appears once the list is filtered."""
+
+    def __init__(
+        self,
+        request,
+        model,
+        list_display,
+        list_display_links,
+        list_filter,
+        date_hierarchy,
+        *args,
+        **kwargs,
+    ):
+        if spans_every_council(request):
+            date_hierarchy = None
+        super().__init__(
+            request,
+            model,
+            list_display,
+            list_display_links,
+            list_filter,
+            date_hierarchy,
+            *args,
+            **kwargs,
+        )
 
     def get_filters(self, request):
         for key, values in self.get_filters_params().items():
@@ -285,6 +322,19 @@ class CouncilScopedAdmin(CouncilScopedMixin, VersionedAdminMixin, SimpleHistoryA
     """
 
     save_on_top = True
+    # Fifty rows a page: a page of a hundred spends most of its time drawing the cells.
+    list_per_page = 50
+    # A superuser's unfiltered national list is counted from the table's statistics, once.
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+
+    def get_ordering(self, request):
+        """A superuser's list of every council's rows, unfiltered, lists the newest first
+        (the primary key's index reads the first page) rather than in the model's order,
+        which sorts every row of every council by the council's name to show a hundred."""
+        if spans_every_council(request):
+            return ["-pk"]
+        return super().get_ordering(request)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -549,3 +549,41 @@ def test_a_relative_yearly_target_needs_a_baseline_in_the_admin(client, world):
     assert response.status_code == 200
     assert "Set the measure&#x27;s baseline and its year first." in response.content.decode()
     assert not KpiTarget.objects.exists()
+
+
+def test_a_superusers_national_list_is_newest_first_without_a_date_bar(client, world):
+    client.force_login(world["superuser"])
+    medway = world["medway"][Council]
+    newest = f.make_action(world["medway"][Plan], title="Newest action")
+    response = client.get(admin_url(Action, "changelist"))
+    changelist = response.context["cl"]
+    assert changelist.date_hierarchy is None  # its years would be read from every row
+    assert changelist.result_list[0] == newest
+    # Filtered to one council: the council's order and the date bar again.
+    response = client.get(
+        admin_url(Action, "changelist") + f"?plan__council__id__exact={medway.pk}"
+    )
+    assert response.context["cl"].date_hierarchy == "due_date"
+    assert "Newest action" in response.content.decode()
+    # A council administrator's list is always the model's order, with the date bar.
+    client.force_login(world["medway_admin"])
+    assert client.get(admin_url(Action, "changelist")).context["cl"].date_hierarchy == "due_date"
+
+
+@pytest.mark.postgresql
+def test_a_superusers_national_list_is_counted_from_the_statistics(client, world, monkeypatch):
+    from plans import admin_paginator
+
+    monkeypatch.setattr(admin_paginator, "ESTIMATE_ABOVE", 0)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE kpis_kpivalue")
+    client.force_login(world["superuser"])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(admin_url(KpiValue, "changelist")).content.decode()
+    assert "About 2 KPI values" in page or "About 2 kpi values" in page.lower()
+    assert not any("COUNT(*)" in q["sql"] for q in queries.captured_queries)
+    # Any filter counts exactly.
+    medway = world["medway"][Council]
+    url = admin_url(KpiValue, "changelist") + f"?kpi__council__id__exact={medway.pk}"
+    page = client.get(url).content.decode()
+    assert "About" not in page and "1 KPI value" in page
