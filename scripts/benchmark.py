@@ -159,6 +159,17 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--day-seconds", type=float, default=60, help="report-day length")
     parser.add_argument("--big-rows", type=int, default=20000, help="the export council's rows")
     parser.add_argument("--day-only", action="store_true", help="only the report day")
+    parser.add_argument(
+        "--think",
+        default="2-8",
+        help="report day: seconds each user reads a page before the next (min-max; 0 for none)",
+    )
+    parser.add_argument(
+        "--spawn-rate", type=float, default=20, help="report day: users arriving a second"
+    )
+    parser.add_argument(
+        "--day-workers", type=int, default=3, help="report day: gunicorn workers (production's 3)"
+    )
     parser.add_argument("--http-only", action="store_true", help="no in-process measurements")
     return parser.parse_args()
 
@@ -263,14 +274,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(port: int) -> subprocess.Popen:
+def start_gunicorn(port: int, workers: int = 2) -> subprocess.Popen:
     env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver"}
     process = subprocess.Popen(
         [
             str(VENV / "bin" / "gunicorn"),
             "councilplans.wsgi",
             "-w",
-            "2",
+            str(workers),
             "-b",
             f"127.0.0.1:{port}",
             "--timeout",
@@ -471,8 +482,20 @@ def national_main(args: argparse.Namespace) -> None:
             print(f"{name:<28}{spread(ratios, '{:.3f}'):>24}")
         marker = f"report-day {time.time():.0f}"
         day = day_users(councils, args.users, base)
-        print(f"\nReport day: {len(day)} users for {args.day_seconds:g} s")
-        result = loadtest.report_day(base, day, args.day_seconds, marker)
+        low, _, high = args.think.partition("-")
+        think = (float(low), float(high or low))
+        if args.day_workers != 2:
+            server.terminate()
+            server.wait(timeout=30)
+            server = start_gunicorn(port, args.day_workers)
+        print(
+            f"\nReport day: {len(day)} users for {args.day_seconds:g} s, arriving "
+            f"{args.spawn_rate:g} a second, each reading a page {think[0]:g}-{think[1]:g} s "
+            f"before the next; gunicorn with {args.day_workers} sync workers"
+        )
+        result = loadtest.report_day(
+            base, day, args.day_seconds, marker, think=think, spawn_rate=args.spawn_rate
+        )
         problems = check_writes(result, marker)
         print(
             f"requests {result.requests:,} ({result.requests / result.seconds:.0f}/s), "

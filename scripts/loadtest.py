@@ -214,12 +214,19 @@ def report_day(
     seconds: float,
     marker: str,
     seed: int = 1,
+    think: tuple[float, float] = (0.0, 0.0),
+    spawn_rate: float = 0.0,
 ) -> DayResult:
     """Each of ``users`` (dicts: cookies, reads (paths), action_paths, return_path) loops
     for ``seconds``: mostly reads (dashboards, lists, exports), one step in five a write
     (the first step one)
     (an action update, or the quarterly return re-posted with a new commentary): GET the
-    form, change one field, POST it; a redirect is a write accepted."""
+    form, change one field, POST it; a redirect is a write accepted.
+
+    As people (and locust's users) do, each user reads what it got for a random ``think``
+    time (min, max seconds) before its next step, and the users arrive ``spawn_rate`` a
+    second (0: all at once); (0, 0) and 0 make a closed loop that sends the next request
+    as soon as the last is answered."""
     result = DayResult()
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
@@ -232,8 +239,14 @@ def report_day(
     def run(index: int, user: dict) -> None:
         rng = random.Random(seed * 1000 + index)
         browser = Browser(base_url, user["cookies"])
+        if spawn_rate:
+            time.sleep(index / spawn_rate)
         step = 0
         while time.perf_counter() < deadline:
+            if step and think[1]:
+                time.sleep(min(rng.uniform(*think), max(0.0, deadline - time.perf_counter())))
+                if time.perf_counter() >= deadline:
+                    break
             step += 1
             kind = "write" if step % 5 == 1 else "read"  # a write first, then one in five
             try:
