@@ -19,6 +19,7 @@ from core.sheets import MAX_BYTES, WorkbookError
 from plans.admin import CouncilScopedMixin, is_council_admin
 from plans.models import Council
 from workbooks import spec
+from workbooks.example import example_workbook
 from workbooks.export import export_workbook, file_name
 from workbooks.importer import import_workbook
 from workbooks.models import WorkbookImport
@@ -89,6 +90,7 @@ class WorkbookImportAdmin(CouncilScopedMixin, admin.ModelAdmin):
             path("import/", wrap(self.import_view), name="workbooks_workbookimport_import"),
             path("export/", wrap(self.export_view), name="workbooks_workbookimport_export"),
             path("template/", wrap(self.template_view), name="workbooks_workbookimport_template"),
+            path("example/", wrap(self.example_view), name="workbooks_workbookimport_example"),
             *super().get_urls(),
         ]
 
@@ -122,6 +124,11 @@ class WorkbookImportAdmin(CouncilScopedMixin, admin.ModelAdmin):
         if not is_council_admin(request):
             raise PermissionDenied
         return xlsx_response(blank_workbook(), "workbook-template.xlsx")
+
+    def example_view(self, request):
+        if not is_council_admin(request):
+            raise PermissionDenied
+        return xlsx_response(example_workbook(), "workbook-example.xlsx")
 
     def import_view(self, request):
         """Upload → preview (a dry run: counts and errors) → confirm (the real import).
