@@ -83,6 +83,8 @@ class Sheet:
     rows: Iterable[Row]  # read once, as the import goes
     unknown: list[tuple[int, str]] = field(default_factory=list)  # (column number, header)
     repeated: list[tuple[int, str]] = field(default_factory=list)  # a known column again
+    #: Rows below the header as the file says (blank ones included), if it says; for progress.
+    total: int | None = None
 
 
 # Reading files -------------------------------------------------------------------------------
@@ -192,8 +194,10 @@ class _SheetRows:
     """A sheet's rows of cells, read from the file as they are asked for (so memory does not
     grow with the sheet); the whole file is checked for what cannot be read beforehand."""
 
-    def __init__(self, worksheet) -> None:
+    def __init__(self, worksheet, rows: int) -> None:
         self.worksheet = worksheet
+        #: Rows below the header (blank ones included), as its XML has them.
+        self.total = max(0, min(rows, MAX_ROWS + 1) - 1)
 
     def __iter__(self) -> Iterator[list[Cell]]:
         for count, cells in enumerate(self.worksheet.iter_rows(max_col=MAX_COLUMNS)):
@@ -220,9 +224,12 @@ def _read_xlsx(data: bytes) -> dict[str, Iterable[list[Cell]]]:
     sheets: dict[str, Iterable[list[Cell]]] = {}
     for worksheet in book.worksheets:
         with worksheet._get_source() as source:  # its XML, for what openpyxl hides
-            _check_sheet_xml(worksheet.title, source.read())
+            xml = source.read()
+        _check_sheet_xml(worksheet.title, xml)
+        rows = xml.count(b"<row ") + xml.count(b"<row>")  # how many, for progress
+        del xml
         # The book stays open while its rows are read (it reads from the bytes in memory).
-        sheets[worksheet.title] = _SheetRows(worksheet)
+        sheets[worksheet.title] = _SheetRows(worksheet, rows)
     return sheets
 
 
@@ -257,7 +264,8 @@ def to_sheet(name: str, rows: Iterable[list[Cell]], columns: list[str]) -> Sheet
                 row.cells.setdefault(column, EMPTY)
             yield row
 
-    return Sheet(name, list(positions.values()), parsed(), unknown, repeated)
+    total = max(0, len(rows) - 1) if isinstance(rows, list) else getattr(rows, "total", None)
+    return Sheet(name, list(positions.values()), parsed(), unknown, repeated, total)
 
 
 # Reading cells -------------------------------------------------------------------------------

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
+
+from django.core.management import call_command
 
 from actions.models import Action, ActionUpdate
 from kpis.models import KPI, KpiTarget, KpiValue
@@ -13,9 +16,11 @@ from workbooks import example
 from workbooks.importer import import_workbook
 
 
-def test_the_example_imports_cleanly_into_a_new_council(db):
+def test_the_example_imports_cleanly_into_a_new_council(db, tmp_path):
     council = make_council("Riverford Council", slug="riverford")
-    result = import_workbook(council, None, "example.xlsx", example.example_workbook())
+    path = tmp_path / "example.xlsx"
+    call_command("export_workbook", "--example", str(path), stdout=io.StringIO())
+    result = import_workbook(council, None, "example.xlsx", path.read_bytes())
     assert [str(error) for error in result.errors] == []
     rows = example.ROWS
     for sheet, model, where in (
