@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 
 from core.sheets import MAX_BYTES, WorkbookError
 from plans.admin import CouncilScopedMixin, is_council_admin
@@ -235,7 +236,7 @@ class WorkbookImportAdmin(CouncilScopedMixin, admin.ModelAdmin):
 
     # Importing, with its progress; past imports compared and imported again ----------------
 
-    def run(self, request, council: Council, name: str, data: bytes, invite: bool = False):
+    def run(self, request, council: Council, name: str, data: bytes, invite=False, back: str = ""):
         """Import for real: (a response, None) when done or streamed, or (None, the result)
         when it has errors, for the page to show them. Asked for NDJSON (the page's script),
         the response streams the import's progress, then where to go or the errors."""
@@ -252,7 +253,7 @@ class WorkbookImportAdmin(CouncilScopedMixin, admin.ModelAdmin):
             )
         except WorkbookError as error:
             messages.error(request, str(error))
-            return redirect("admin:workbooks_workbookimport_import"), None
+            return redirect(back or "admin:workbooks_workbookimport_import"), None
         if result.ok:
             return self.done(result), None
         return None, result
@@ -293,7 +294,8 @@ class WorkbookImportAdmin(CouncilScopedMixin, admin.ModelAdmin):
             yield progress_line({"ok": False, "errors": errors[:ERRORS_SENT], "count": len(errors)})
 
     def record_or_404(self, request, object_id: str) -> WorkbookImport:
-        """A past import of a council the user administers (anyone else: 403 or 404)."""
+        """A past import of a council the user administers (the site's gate answers another
+        council's as a missing one; this refuses staff who administer no council)."""
         if not is_council_admin(request):
             raise PermissionDenied
         return get_object_or_404(self.get_queryset(request), pk=object_id)
@@ -328,7 +330,7 @@ class WorkbookImportAdmin(CouncilScopedMixin, admin.ModelAdmin):
                 )
             except WorkbookError as problem:
                 error = str(problem)
-        title = f"{record.file_name}, imported {record.imported_at:%d %b %Y %H:%M}"
+        title = f"{record.file_name}, imported {localtime(record.imported_at):%d %b %Y %H:%M}"
         return TemplateResponse(
             request,
             "admin/workbooks/compare.html",
@@ -345,7 +347,9 @@ class WorkbookImportAdmin(CouncilScopedMixin, admin.ModelAdmin):
             return self.refuse(
                 request, "This import's file was not kept: upload it again.", compare
             )
-        response, result = self.run(request, record.council, record.file_name, bytes(record.data))
+        response, result = self.run(
+            request, record.council, record.file_name, bytes(record.data), back=compare
+        )
         if response is not None:
             return response
         messages.error(
