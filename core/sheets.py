@@ -148,10 +148,28 @@ _MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 _CELL = re.compile(rb"<c\s[^>]*?r=\"([A-Z]+[0-9]+)\"[^>]*?(?:/>|>(.*?)</c>)", re.S)
 
 
-def _check_sheet_xml(title: str, xml: bytes) -> None:
-    """Merged cells and formulas without their result: said plainly, nothing imported."""
-    merged = sorted(_MERGE.findall(xml))
+#: How much of a sheet's XML is read at a time to check it (so memory does not grow with it).
+XML_CHUNK = 1024 * 1024
+
+
+def _scan_sheet_xml(title: str, source) -> int:
+    """Check a sheet's XML (a file) for what openpyxl hides, a piece at a time (cut after a
+    whole row); its number of rows (header included), for progress."""
+    rows, merged, rest = 0, [], b""
+    while True:
+        chunk = source.read(XML_CHUNK)
+        rest += chunk
+        cut = rest.rfind(b"</row>") + len(b"</row>") if chunk else len(rest)
+        if cut < len(b"</row>") and chunk:
+            continue  # no whole row yet
+        piece, rest = rest[:cut], rest[cut:]
+        rows += piece.count(b"<row ") + piece.count(b"<row>")
+        merged += _MERGE.findall(piece)
+        _check_formulas(title, piece)
+        if not chunk:
+            break
     if merged:
+        merged.sort()
         ranges = ", ".join(ref.decode() for ref in merged[:5]) + (
             ", ..." if len(merged) > 5 else ""
         )
@@ -159,6 +177,11 @@ def _check_sheet_xml(title: str, xml: bytes) -> None:
             f"The sheet {title} has merged cells ({ranges}): unmerge them and give every "
             "row its own value, then try again."
         )
+    return rows
+
+
+def _check_formulas(title: str, xml: bytes) -> None:
+    """Formulas without their result: said plainly, nothing imported."""
     if b"<f" not in xml:
         return
     for ref, inner in _CELL.findall(xml):
@@ -224,10 +247,7 @@ def _read_xlsx(data: bytes) -> dict[str, Iterable[list[Cell]]]:
     sheets: dict[str, Iterable[list[Cell]]] = {}
     for worksheet in book.worksheets:
         with worksheet._get_source() as source:  # its XML, for what openpyxl hides
-            xml = source.read()
-        _check_sheet_xml(worksheet.title, xml)
-        rows = xml.count(b"<row ") + xml.count(b"<row>")  # how many, for progress
-        del xml
+            rows = _scan_sheet_xml(worksheet.title, source)
         # The book stays open while its rows are read (it reads from the bytes in memory).
         sheets[worksheet.title] = _SheetRows(worksheet, rows)
     return sheets

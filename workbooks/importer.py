@@ -649,7 +649,7 @@ class _Importer:
             (v.kpi_id, v.financial_year, v.quarter, v.month): v
             for v in KpiValue.objects.filter(kpi__council=self.council)
         }
-        seen: dict[tuple, int] = {}
+        seen: dict[int, int] = {}  # each period read (packed), the row it is in
         created: list[KpiValue] = []
         updated: list[KpiValue] = []
         fields = (
@@ -704,10 +704,12 @@ class _Importer:
             if len(self.result.errors) > errors_before:
                 continue
             period = (kpi.pk, year, quarter, month)
-            if period in seen:
-                fail("", f"{kpi.code}'s value for this period is also in row {seen[period]}")
+            # One int a row read, not a tuple of four (this grows with the sheet).
+            packed = ((kpi.pk * 10_000 + year) * 5 + quarter) * 13 + month
+            if packed in seen:
+                fail("", f"{kpi.code}'s value for this period is also in row {seen[packed]}")
                 continue
-            seen[period] = row.number
+            seen[packed] = row.number
             value = stored.get(period) or KpiValue(
                 kpi=kpi, financial_year=year, quarter=quarter, month=month
             )
