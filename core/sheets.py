@@ -83,6 +83,8 @@ class Sheet:
     rows: Iterable[Row]  # read once, as the import goes
     unknown: list[tuple[int, str]] = field(default_factory=list)  # (column number, header)
     repeated: list[tuple[int, str]] = field(default_factory=list)  # a known column again
+    #: Rows below the header as the file says (blank ones included), if it says; for progress.
+    total: int | None = None
 
 
 # Reading files -------------------------------------------------------------------------------
@@ -146,10 +148,28 @@ _MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 _CELL = re.compile(rb"<c\s[^>]*?r=\"([A-Z]+[0-9]+)\"[^>]*?(?:/>|>(.*?)</c>)", re.S)
 
 
-def _check_sheet_xml(title: str, xml: bytes) -> None:
-    """Merged cells and formulas without their result: said plainly, nothing imported."""
-    merged = sorted(_MERGE.findall(xml))
+#: How much of a sheet's XML is read at a time to check it (so memory does not grow with it).
+XML_CHUNK = 1024 * 1024
+
+
+def _scan_sheet_xml(title: str, source) -> int:
+    """Check a sheet's XML (a file) for what openpyxl hides, a piece at a time (cut after a
+    whole row); its number of rows (header included), for progress."""
+    rows, merged, rest = 0, [], b""
+    while True:
+        chunk = source.read(XML_CHUNK)
+        rest += chunk
+        cut = rest.rfind(b"</row>") + len(b"</row>") if chunk else len(rest)
+        if cut < len(b"</row>") and chunk:
+            continue  # no whole row yet
+        piece, rest = rest[:cut], rest[cut:]
+        rows += piece.count(b"<row ") + piece.count(b"<row>")
+        merged += _MERGE.findall(piece)
+        _check_formulas(title, piece)
+        if not chunk:
+            break
     if merged:
+        merged.sort()
         ranges = ", ".join(ref.decode() for ref in merged[:5]) + (
             ", ..." if len(merged) > 5 else ""
         )
@@ -157,6 +177,11 @@ def _check_sheet_xml(title: str, xml: bytes) -> None:
             f"The sheet {title} has merged cells ({ranges}): unmerge them and give every "
             "row its own value, then try again."
         )
+    return rows
+
+
+def _check_formulas(title: str, xml: bytes) -> None:
+    """Formulas without their result: said plainly, nothing imported."""
     if b"<f" not in xml:
         return
     for ref, inner in _CELL.findall(xml):
@@ -192,8 +217,10 @@ class _SheetRows:
     """A sheet's rows of cells, read from the file as they are asked for (so memory does not
     grow with the sheet); the whole file is checked for what cannot be read beforehand."""
 
-    def __init__(self, worksheet) -> None:
+    def __init__(self, worksheet, rows: int) -> None:
         self.worksheet = worksheet
+        #: Rows below the header (blank ones included), as its XML has them.
+        self.total = max(0, min(rows, MAX_ROWS + 1) - 1)
 
     def __iter__(self) -> Iterator[list[Cell]]:
         for count, cells in enumerate(self.worksheet.iter_rows(max_col=MAX_COLUMNS)):
@@ -220,9 +247,9 @@ def _read_xlsx(data: bytes) -> dict[str, Iterable[list[Cell]]]:
     sheets: dict[str, Iterable[list[Cell]]] = {}
     for worksheet in book.worksheets:
         with worksheet._get_source() as source:  # its XML, for what openpyxl hides
-            _check_sheet_xml(worksheet.title, source.read())
+            rows = _scan_sheet_xml(worksheet.title, source)
         # The book stays open while its rows are read (it reads from the bytes in memory).
-        sheets[worksheet.title] = _SheetRows(worksheet)
+        sheets[worksheet.title] = _SheetRows(worksheet, rows)
     return sheets
 
 
@@ -257,7 +284,8 @@ def to_sheet(name: str, rows: Iterable[list[Cell]], columns: list[str]) -> Sheet
                 row.cells.setdefault(column, EMPTY)
             yield row
 
-    return Sheet(name, list(positions.values()), parsed(), unknown, repeated)
+    total = max(0, len(rows) - 1) if isinstance(rows, list) else getattr(rows, "total", None)
+    return Sheet(name, list(positions.values()), parsed(), unknown, repeated, total)
 
 
 # Reading cells -------------------------------------------------------------------------------

@@ -74,6 +74,13 @@ SCOPED: dict[str, tuple[tuple[object, object], ...]] = {
     # A council's workbook (the page lists those administered) and the blank template.
     "export": ((403, 403), (200, 200), (200, 200), (200, 200)),
     "template": ((403, 403), (200, 200), (200, 200), (200, 200)),
+    "example": ((403, 403), (200, 200), (200, 200), (200, 200)),
+    # A past import compared with today's data (GET), imported again (POST; the matrix's
+    # import kept no file, so it is refused and back to the comparison), and where an
+    # import ends (to the list, with what it did): another council's is missing.
+    "compare": ((MISSING, MISSING), (200, 405), (MISSING, MISSING), (200, 405)),
+    "import_again": ((MISSING, MISSING), (405, 302), (MISSING, MISSING), (405, 302)),
+    "imported": ((MISSING, MISSING), (302, 405), (MISSING, MISSING), (302, 405)),
 }
 # Only superusers create and delete councils.
 SCOPED_OVERRIDES = {

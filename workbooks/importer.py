@@ -13,8 +13,11 @@ transaction.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -112,25 +115,108 @@ class ImportError_:
         return f"{where}: {self.message}"
 
 
+#: The updated rows whose changed cells a sheet's tally keeps (the rest are only counted).
+CHANGES_KEPT = 50
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """An updated row: its number in the sheet, its key as written, and its changed cells as
+    (column, stored before, as the sheet gives it)."""
+
+    row: int
+    key: str
+    cells: tuple[tuple[str, str, str], ...]
+
+
 @dataclass
 class SheetTally:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    #: The first CHANGES_KEPT updated rows' changes (so memory does not grow with the file).
+    changes: list[RowChange] = field(default_factory=list)
 
     def __str__(self) -> str:
         return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
 
-    def count(self, row: Any, before: dict, after: dict) -> bool:
-        """Count ``row`` as created, updated or unchanged; True when it is to be saved."""
-        if row.pk is None:
+    def count(self, obj: Any, before: dict, after: dict, row: Row | None = None, sheet="") -> bool:
+        """Count ``obj`` as created, updated or unchanged; True when it is to be saved.
+
+        An update read from ``row`` of ``sheet`` keeps its changed cells (the first few)."""
+        if obj.pk is None:
             self.created += 1
         elif after == before:
             self.unchanged += 1
             return False
         else:
             self.updated += 1
+            if row is not None and len(self.changes) < CHANGES_KEPT:
+                changed = [name for name in after if after[name] != before.get(name)]
+                self.changes.append(
+                    RowChange(
+                        row.number,
+                        row_key(sheet, row),
+                        tuple(
+                            (
+                                column_of(sheet, name),
+                                shown(obj, name, before.get(name)),
+                                shown(obj, name, after[name]),
+                            )
+                            for name in changed
+                        ),
+                    )
+                )
         return True
+
+    def linked(self, row: Row, sheet: str, column: str, before: list, after: list) -> None:
+        """An updated row whose links (assigned people, themes) changed."""
+        cell = (column, "; ".join(sorted(before)), "; ".join(sorted(after)))
+        for index, change in enumerate(self.changes):
+            if change.row == row.number:
+                self.changes[index] = RowChange(change.row, change.key, (*change.cells, cell))
+                return
+        if len(self.changes) < CHANGES_KEPT:
+            self.changes.append(RowChange(row.number, row_key(sheet, row), (cell,)))
+
+
+#: Columns that, with the sheet's required ones, say which row a change is of.
+KEY_COLUMNS = {VALUES: ("Code", "Year", "Quarter", "Month")}
+
+
+def row_key(sheet: str, row: Row) -> str:
+    columns = KEY_COLUMNS.get(sheet) or spec.required(sheet)
+    return " · ".join(row.text(column) for column in columns if row.text(column))
+
+
+def column_of(sheet: str, name: str) -> str:
+    """The sheet's column that fills the model field (attribute) ``name``."""
+    for column in spec.SHEETS.get(sheet, ()):
+        if column.field and name in (column.field, f"{column.field}_id"):
+            return column.header
+    return name.removesuffix("_id").replace("_", " ").capitalize()
+
+
+def shown(obj, name: str, value) -> str:
+    """A stored value as a person reads it: a choice's label, a linked row's name, a date."""
+    if value is None or value == "":
+        return ""
+    try:
+        model_field = obj._meta.get_field(name.removesuffix("_id"))
+    except Exception:  # not a field of the model (a computed column)
+        return str(value)
+    if model_field.is_relation and model_field.related_model is not None:
+        related = model_field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else str(value)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
 
 
 @dataclass
@@ -143,6 +229,8 @@ class ImportResult:
     dry_run: bool = False
     #: Emails of the people invited to the council (or, previewed, who would be).
     invited: list[str] = field(default_factory=list)
+    #: The WorkbookImport recorded, once written.
+    record: Any = None
 
     @property
     def ok(self) -> bool:
@@ -251,14 +339,15 @@ class _Importer:
             self.validation_errors(sheet, row, error)
             return False
         tally = self.result.tallies.setdefault(sheet, SheetTally())
-        if tally.count(obj, before, _snapshot(obj, names)):
+        if tally.count(obj, before, _snapshot(obj, names), row, sheet):
             self.save(obj)
             self.saved.add((type(obj), obj.pk))
         return True
 
-    def m2m_changed(self, sheet: str, obj) -> None:
+    def m2m_changed(self, sheet: str, obj, row: Row, column: str, before, after) -> None:
         """A row whose only change is its links (assigned people, themes) is updated too."""
         tally = self.result.tallies[sheet]
+        tally.linked(row, sheet, column, before, after)
         if (type(obj), obj.pk) not in self.saved:
             tally.unchanged -= 1
             tally.updated += 1
@@ -394,6 +483,7 @@ class _Importer:
         people = self.people
         seen: dict[str, int] = {}
         for row in sheet.rows:
+            yield  # a row read (the import reports its progress)
             code = row.text("Code")
             if not code and not row.text("Measure"):
                 self.error(MEASURES, row.number, "Code", "every measure needs its code or name")
@@ -426,7 +516,7 @@ class _Importer:
                 self.failed_codes.add(key)
                 continue
             after = {name: getattr(kpi, name) for name in self._measure_fields()}
-            if not tally.count(kpi, before, after):
+            if not tally.count(kpi, before, after, row, MEASURES):
                 continue
             self.save(kpi)
             self.kpis[key] = kpi
@@ -559,7 +649,7 @@ class _Importer:
             (v.kpi_id, v.financial_year, v.quarter, v.month): v
             for v in KpiValue.objects.filter(kpi__council=self.council)
         }
-        seen: dict[tuple, int] = {}
+        seen: dict[int, int] = {}  # each period read (packed), the row it is in
         created: list[KpiValue] = []
         updated: list[KpiValue] = []
         fields = (
@@ -577,6 +667,7 @@ class _Importer:
             self.write_values(created, updated, fields)
 
         for row in sheet.rows:
+            yield  # a row read (the import reports its progress)
             errors_before = len(self.result.errors)
 
             def fail(column: str, message: str, row: Row = row) -> None:
@@ -613,10 +704,12 @@ class _Importer:
             if len(self.result.errors) > errors_before:
                 continue
             period = (kpi.pk, year, quarter, month)
-            if period in seen:
-                fail("", f"{kpi.code}'s value for this period is also in row {seen[period]}")
+            # One int a row read, not a tuple of four (this grows with the sheet).
+            packed = ((kpi.pk * 10_000 + year) * 5 + quarter) * 13 + month
+            if packed in seen:
+                fail("", f"{kpi.code}'s value for this period is also in row {seen[packed]}")
                 continue
-            seen[period] = row.number
+            seen[packed] = row.number
             value = stored.get(period) or KpiValue(
                 kpi=kpi, financial_year=year, quarter=quarter, month=month
             )
@@ -665,7 +758,7 @@ class _Importer:
                 self.validation_errors(VALUES, row, error)
                 continue
             after = {name: getattr(value, name) for name in fields}
-            if not tally.count(value, before, after):
+            if not tally.count(value, before, after, row, VALUES):
                 continue
             value.entered_by = self.user
             if value.pk is None:
@@ -707,6 +800,7 @@ class _Importer:
         errors_before = len(self.result.errors)
         thresholds: dict[str, Row] = {}
         for row in sheet.rows:
+            yield  # a row read (the import reports its progress)
             name = known.get(row.text("Setting").casefold())
             value = row.text("Value")
             if name is None:
@@ -836,6 +930,7 @@ class _Importer:
         scheme = self.scheme_in_use()
         if scheme is None:
             for row in sheet.rows:
+                yield  # a row read (the import reports its progress)
                 self.error(
                     RAG_STATES,
                     row.number,
@@ -848,6 +943,7 @@ class _Importer:
         stored = {state.role: state for state in scheme.states.all()}
         seen: dict[str, int] = {}
         for row in sheet.rows:
+            yield  # a row read (the import reports its progress)
             errors_before = len(self.result.errors)
             try:
                 role = parse_choice(row.text("State"), Rag) if row.text("State") else ""
@@ -881,6 +977,7 @@ class _Importer:
         codes: dict[tuple, int] = {}
         levels = []
         for row in sheet.rows:
+            yield  # a row read (the import reports its progress)
             errors_before = len(self.result.errors)
             try:
                 axis = parse_choice(row.text("Axis"), Axis) if row.text("Axis") else ""
@@ -944,6 +1041,7 @@ class _Importer:
         stored = {band.name.casefold(): band for band in matrix.bands.all()}
         seen: dict[str, int] = {}
         for row in sheet.rows:
+            yield  # a row read (the import reports its progress)
             errors_before = len(self.result.errors)
             name = row.text("Band")
             if not name:
@@ -973,6 +1071,7 @@ class _Importer:
         }
         seen: dict[tuple, int] = {}
         for row in sheet.rows:
+            yield  # a row read (the import reports its progress)
             errors_before = len(self.result.errors)
             code = row.text("Code")
             kpi = self.kpis.get(code.casefold())
@@ -1080,6 +1179,7 @@ class _Importer:
         slugs = {p.slug for p in self.plans.values()}
         seen: dict[str, int] = {}
         for row in sheet.rows:
+            yield  # a row read (the import reports its progress)
             errors_before = len(self.result.errors)
             title = row.text("Title")
             key = title.casefold()
@@ -1133,6 +1233,7 @@ class _Importer:
         names = _fields(Theme)
         seen: dict[tuple, int] = {}
         for row in sheet.rows:
+            yield  # a row read (the import reports its progress)
             errors_before = len(self.result.errors)
             plan = self.plan(THEMES, row)
             number = self.read(THEMES, row, "Number", parse_whole)
@@ -1170,6 +1271,7 @@ class _Importer:
         names = _fields(Action)
         seen: dict[tuple, int] = {}
         for row in sheet.rows:
+            yield  # a row read (the import reports its progress)
             errors_before = len(self.result.errors)
             action, plan, theme, number = self.action(ACTIONS, row)
             if plan is None or number is None or (theme is None and row.text("Theme")):
@@ -1227,8 +1329,11 @@ class _Importer:
             if assigned is not None and action.pk is not None:
                 wanted = {user.pk for user in assigned if user}
                 if wanted != set(action.assigned_users.values_list("pk", flat=True)):
+                    had = list(action.assigned_users.values_list("email", flat=True))
                     action.assigned_users.set(wanted)
-                    self.m2m_changed(ACTIONS, action)
+                    self.m2m_changed(
+                        ACTIONS, action, row, "Assigned to", had, [u.email for u in assigned if u]
+                    )
 
     def updates_sheet(self, sheet: Sheet) -> None:
         if not self.check_columns(sheet):
@@ -1241,6 +1346,7 @@ class _Importer:
             stored[(update.action_id, update.date)].append(update)
         used: dict[tuple, int] = defaultdict(int)
         for row in sheet.rows:
+            yield  # a row read (the import reports its progress)
             errors_before = len(self.result.errors)
             action, plan, theme, number = self.action(ACTION_UPDATES, row)
             date = self.read(ACTION_UPDATES, row, "As at", parse_date)
@@ -1291,6 +1397,7 @@ class _Importer:
         seen: dict[str, int] = {}
         merges = []
         for row in sheet.rows:
+            yield  # a row read (the import reports its progress)
             errors_before = len(self.result.errors)
             reference, title = row.text("Reference"), row.text("Title")
             key = (reference or title).casefold()
@@ -1366,8 +1473,9 @@ class _Importer:
             if themes is not None and risk.pk is not None:
                 wanted = {theme.pk for theme in themes if theme}
                 if wanted != set(risk.themes.values_list("pk", flat=True)):
+                    had = [str(theme) for theme in risk.themes.all()]
                     risk.themes.set(wanted)
-                    self.m2m_changed(RISKS, risk)
+                    self.m2m_changed(RISKS, risk, row, "Themes", had, [str(t) for t in themes if t])
         for row, risk, merged in merges:
             target = self.risks.get(merged.casefold())
             if target is None:
@@ -1400,6 +1508,7 @@ class _Importer:
         }
         seen: dict[tuple, int] = {}
         for row in sheet.rows:
+            yield  # a row read (the import reports its progress)
             errors_before = len(self.result.errors)
             name = row.text("Risk")
             risk = self.risks.get(name.casefold())
@@ -1465,6 +1574,7 @@ class _Importer:
             stored.setdefault((saving.title.casefold(), saving.start_year), saving)
         seen: dict[tuple, int] = {}
         for row in sheet.rows:
+            yield  # a row read (the import reports its progress)
             errors_before = len(self.result.errors)
             title = row.text("Title")
             years = self.read(SAVINGS, row, "Years", parse_years)
@@ -1529,6 +1639,35 @@ class _Importer:
             self.finish(SAVINGS, row, saving, before, names, errors_before)
 
 
+@dataclass(frozen=True)
+class Progress:
+    """How far the import is: ``done`` rows of ``sheet`` read, of ``total`` (None: unknown)."""
+
+    sheet: str
+    done: int
+    total: int | None
+
+
+#: Rows between two progress reports.
+PROGRESS_EVERY = 100
+
+
+class _Counted:
+    """A sheet's rows, counted as they are read."""
+
+    def __init__(self, rows) -> None:
+        self.rows = iter(rows)
+        self.done = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        row = next(self.rows)
+        self.done += 1
+        return row
+
+
 def import_workbook(
     council: Council,
     user,
@@ -1538,6 +1677,7 @@ def import_workbook(
     dry_run: bool = False,
     invite: bool = False,
     base_url: str = "",
+    progress: Callable[[str, int, int | None], None] | None = None,
 ) -> ImportResult:
     """Import a workbook file (its name and bytes) into ``council``, as ``user``.
 
@@ -1546,7 +1686,34 @@ def import_workbook(
     With ``invite``, an email the workbook names that is not a member's invites that person
     as an officer of the council (the set-password email goes once the import is committed,
     with links starting with ``base_url``, by default the SITE_URL setting); the result's
-    ``invited`` lists them (a dry run lists who would be).
+    ``invited`` lists them (a dry run lists who would be). ``progress`` is called with each
+    sheet's name, rows done and rows in all (None if the file does not say) as it goes: at a
+    sheet's start and end and every PROGRESS_EVERY rows.
+    """
+    steps = importing(council, user, name, data, dry_run=dry_run, invite=invite, base_url=base_url)
+    while True:
+        try:
+            event = next(steps)
+        except StopIteration as finished:
+            return finished.value
+        if progress is not None:
+            progress(event.sheet, event.done, event.total)
+
+
+def importing(
+    council: Council,
+    user,
+    name: str,
+    data: bytes,
+    *,
+    dry_run: bool = False,
+    invite: bool = False,
+    base_url: str = "",
+) -> Iterator[Progress]:
+    """:func:`import_workbook` as a generator of its progress, returning its result.
+
+    The import is one transaction open while the generator runs: run it to its end in one
+    thread (a generator closed early rolls the import back).
     """
     books = read_workbook(name, data, list(spec.SHEETS))
     by_key = {sheet.casefold(): sheet for sheet in spec.SHEETS}
@@ -1585,19 +1752,27 @@ def import_workbook(
             SAVINGS: importer.savings_sheet,
         }
         for name_ in spec.SHEETS:
-            if name_ in sheets:
-                steps[name_](sheets[name_])
+            if name_ not in sheets:
+                continue
+            sheet = sheets[name_]
+            rows = sheet.rows = _Counted(sheet.rows)
+            yield Progress(name_, 0, sheet.total)
+            # Each step yields once a row read: the moments to say how far it is.
+            for _ in steps[name_](sheet):
+                if rows.done % PROGRESS_EVERY == 0:
+                    yield Progress(name_, rows.done, sheet.total)
+            yield Progress(name_, rows.done, rows.done)
         if result.errors or result.dry_run:
             transaction.set_rollback(True)
         else:
-            record(council, user, name, result)
+            result.record = record(council, user, name, result, data)
     return result
 
 
-def record(council: Council, user, name: str, result: ImportResult) -> None:
+def record(council: Council, user, name: str, result: ImportResult, data: bytes = b""):
     from workbooks.models import WorkbookImport
 
-    WorkbookImport.objects.create(
+    return WorkbookImport.objects.create(
         council=council,
         user=user,
         file_name=str(name)[:255],
@@ -1605,4 +1780,7 @@ def record(council: Council, user, name: str, result: ImportResult) -> None:
             sheet: {"created": t.created, "updated": t.updated, "unchanged": t.unchanged}
             for sheet, t in result.tallies.items()
         },
+        data=data,
+        file_size=len(data),
+        invited=result.invited,
     )

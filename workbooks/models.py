@@ -21,6 +21,13 @@ class WorkbookImport(models.Model):
     summary = models.JSONField(
         default=dict, help_text="Each sheet's rows created, updated and unchanged."
     )
+    #: The file imported, kept to compare with later data and import again (at most the
+    #: largest upload accepted; empty for imports made before files were kept).
+    data = models.BinaryField(blank=True, default=b"", editable=False)
+    file_size = models.PositiveIntegerField(default=0, editable=False)
+    invited = models.JSONField(
+        default=list, blank=True, help_text="The people the import invited, by email."
+    )
 
     objects = WorkbookImportQuerySet.as_manager()
 
@@ -30,6 +37,10 @@ class WorkbookImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} into {self.council} ({self.imported_at:%d %b %Y %H:%M})"
+
+    @property
+    def has_file(self) -> bool:
+        return self.file_size > 0
 
     @property
     def summary_text(self) -> str:

@@ -25,7 +25,10 @@ INTRODUCTION = [
 ]
 
 
-def blank_workbook() -> bytes:
+def blank_workbook(rows: dict[str, list[list]] | None = None) -> bytes:
+    """The template; with ``rows`` (each sheet's rows of cells in the spec's column order),
+    filled in with them (the example workbook)."""
+    rows = rows or {}
     book = Workbook()
     instructions = book.active
     instructions.title = "Instructions"
@@ -73,8 +76,12 @@ def blank_workbook() -> bytes:
             sheet.add_data_validation(rule)
             rule.add(f"{letter}2:{letter}{ROWS + 1}")
         if name == spec.SETTINGS:
+            values = {row[0]: row[1] for row in rows.get(name, [])}
             for setting in spec.SETTING_NAMES:
-                sheet.append([setting, ""])
+                sheet.append([setting, values.get(setting, "")])
+        else:
+            for row in rows.get(name, []):
+                sheet.append(row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

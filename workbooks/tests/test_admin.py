@@ -4,6 +4,7 @@ council's workbook and a blank template as downloads, past imports; own council 
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,12 +15,26 @@ from kpis.models import KPI
 from plans.models import Role
 from tests.factories import make_council, make_plan, make_theme, make_user
 from workbooks.models import WorkbookImport
-from workbooks.tests.test_measures import MEASURES, xlsx
+from workbooks.tests.test_measures import MEASURES, VALUES, xlsx
 
 URL = reverse("admin:workbooks_workbookimport_import")
 EXPORT = reverse("admin:workbooks_workbookimport_export")
 TEMPLATE = reverse("admin:workbooks_workbookimport_template")
 IMPORTS = reverse("admin:workbooks_workbookimport_changelist")
+NDJSON = "application/x-ndjson"
+
+
+def compare_url(record) -> str:
+    return reverse("admin:workbooks_workbookimport_compare", args=[record.pk])
+
+
+def again_url(record) -> str:
+    return reverse("admin:workbooks_workbookimport_import_again", args=[record.pk])
+
+
+def lines(response) -> list[dict]:
+    assert response["Content-Type"] == NDJSON
+    return [json.loads(line) for line in b"".join(response.streaming_content).splitlines()]
 
 
 @pytest.fixture
@@ -127,3 +142,63 @@ def test_blank_template_has_instructions_and_drop_downs(client, medway, medway_a
     status = book["Plans"].data_validations.dataValidation
     assert any(rule.formula1 == '"Draft,Approved,Published,Archived"' for rule in status)
     assert [c.value for c in book["Risks"][1]][:2] == ["Reference", "Title"]
+    example = client.get(reverse("admin:workbooks_workbookimport_example"))
+    book = load_workbook(io.BytesIO(example.content))
+    assert book.sheetnames[0] == "Instructions" and book["Plans"]["A2"].value.startswith("River")
+
+
+def test_a_past_import_is_compared_with_todays_data_and_imported_again(client, medway):
+    first_admin = make_user("first_admin", medway, Role.ADMIN)
+    client.force_login(first_admin)
+    client.post(URL, {"council": medway.pk, "file": upload(xlsx({"Measures": MEASURES}))})
+    client.post(URL, {"confirm": "1"})
+    record = WorkbookImport.objects.get()
+    assert record.file_size == len(bytes(record.data)) > 0
+    assert "Compare with the current data" in client.get(IMPORTS).text
+    KPI.objects.filter(code="CS2").update(name="Stage 2 complaints", frequency="monthly")
+    second_admin = make_user("second_admin", medway, Role.ADMIN)
+    client.force_login(second_admin)
+    page = client.get(compare_url(record)).text
+    assert "importing it again would do this" in page
+    assert "<td>Frequency</td><td>Monthly</td><td>Quarterly</td>" in page
+    assert "Stage 2 complaints" in page and KPI.objects.get(code="CS2").frequency == "monthly"
+    response = client.post(again_url(record))
+    assert response.url == reverse("admin:workbooks_workbookimport_imported", args=[record.pk + 1])
+    assert (
+        "Measures: 0 created, 1 updated, 1 unchanged" in client.get(response.url, follow=True).text
+    )
+    assert KPI.objects.get(code="CS2").name == "Complaints stage 2"
+    again = WorkbookImport.objects.first()
+    assert (again.pk, again.user, again.file_name) == (record.pk + 1, second_admin, "Workbook.xlsx")
+
+
+def test_a_confirmed_import_streams_its_progress_and_writes(client, medway, medway_admin):
+    client.force_login(medway_admin)
+    workbook = xlsx({"Measures": MEASURES, "Values": VALUES})
+    client.post(URL, {"council": medway.pk, "file": upload(workbook)})
+    events = lines(client.post(URL, {"confirm": "1"}, HTTP_ACCEPT=NDJSON))
+    assert events[:3] == [
+        {"sheet": "Measures", "done": 0, "total": 2},
+        {"sheet": "Measures", "done": 2, "total": 2},
+        {"sheet": "Values", "done": 0, "total": 3},
+    ]
+    record = WorkbookImport.objects.get()
+    assert events[-1] == {
+        "ok": True,
+        "url": reverse("admin:workbooks_workbookimport_imported", args=[record.pk]),
+    }
+    assert KPI.objects.filter(council=medway).count() == 2
+    assert record.summary["Values"]["created"] == 3
+
+
+def test_a_failing_import_streams_its_errors_and_writes_nothing(client, medway, medway_admin):
+    rows = [["Code", "Measure", "Unit"], ["X1", "Thing", "furlongs"]]
+    data = xlsx({"Measures": rows})
+    record = WorkbookImport.objects.create(
+        council=medway, file_name="Old.xlsx", data=data, file_size=len(data)
+    )
+    client.force_login(medway_admin)
+    events = lines(client.post(again_url(record), HTTP_ACCEPT=NDJSON))
+    assert events[-1]["ok"] is False and events[-1]["count"] == 1
+    assert events[-1]["errors"][0].startswith('Measures row 2, Unit: "furlongs" is not one of')
+    assert not KPI.objects.exists() and WorkbookImport.objects.count() == 1

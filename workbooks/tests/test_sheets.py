@@ -249,8 +249,11 @@ def test_commands_export_and_import_into_a_new_council(medway, admin, tmp_path):
     assert run(medway, admin, book).ok
     path = tmp_path / "medway.xlsx"
     call_command("export_workbook", "--council", "medway", str(path), stdout=io.StringIO())
-    out = io.StringIO()
-    call_command("import_workbook", str(path), "--create", "Swale Borough Council", stdout=out)
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "import_workbook", str(path), "--create", "Swale Borough Council", stdout=out, stderr=err
+    )
+    assert "Actions (1 rows)...\nActions: 1 rows read\n" in err.getvalue()  # its progress
     swale = Council.objects.get(name="Swale Borough Council")
     assert swale.slug == "swale-borough-council"
     assert Action.objects.filter(plan__council=swale).count() == 1

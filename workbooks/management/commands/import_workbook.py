@@ -2,6 +2,7 @@
 
 Prints each sheet's created/updated/unchanged counts and every error; exits non-zero on any
 error, in which case nothing is written. ``--dry-run`` checks and counts and writes nothing.
+How far it is goes to stderr as it goes (each sheet, and every 1,000 rows); ``-v 0`` hushes it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from django.db import transaction
 from core.sheets import MAX_BYTES, WorkbookError
 from plans.models import Council, CouncilKind
 from workbooks.importer import import_workbook
+
+#: Rows between two lines of progress.
+PROGRESS_ROWS = 1000
 
 
 class Command(BaseCommand):
@@ -71,6 +75,7 @@ class Command(BaseCommand):
                     data,
                     dry_run=options["dry_run"],
                     invite=options["invite"],
+                    progress=self.progress if options["verbosity"] > 0 else None,
                 )
                 if not result.written:
                     transaction.set_rollback(True)
@@ -93,6 +98,17 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was written.")
         else:
             self.stdout.write(self.style.SUCCESS(f"Imported into {council.name}."))
+
+    def progress(self, sheet: str, done: int, total: int | None) -> None:
+        """Each sheet's start and end, and every PROGRESS_ROWS rows between."""
+        if done == 0 and total != 0:
+            of = f" ({total:,} rows)" if total else ""
+            self.stderr.write(f"{sheet}{of}...")
+        elif done % PROGRESS_ROWS == 0 and done != total:
+            of = f" of {total:,}" if total else ""
+            self.stderr.write(f"{sheet}: {done:,}{of} rows")
+        elif done == total:
+            self.stderr.write(f"{sheet}: {done:,} rows read")
 
     @staticmethod
     def create(name: str, slug: str | None) -> Council:
