@@ -33,4 +33,4 @@ EXPOSE 8000
 # quarterly collection reminders:  python manage.py db_worker --no-reload
 # and a daily scheduler (cron, a systemd timer or the platform's) enqueues the run with
 #   python manage.py send_reminders --enqueue   (see README, "The task worker").
-CMD ["gunicorn", "councilplans.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "councilplans.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", "--access-logfile", "-"]
