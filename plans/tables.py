@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import types
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -52,6 +54,36 @@ def cached_signature(fn: Any) -> tuple[tuple[str, ...], str | None]:
 
 
 django_tables2.utils.signature = cached_signature
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    """How one column of a list is exported from plain values rather than model instances.
+
+    ``fields`` are the values read for it (``values()`` paths and annotations of the list's
+    queryset, or keys of the plain rows a filter set gives); ``value`` is a function of the
+    row (a dict) giving the cell as the table's ``value_*`` method would. Built once per
+    export (labels looked up in dicts, the date and council fixed), so a cell costs a call.
+    """
+
+    fields: tuple[str, ...]
+    value: Callable[[dict[str, Any]], Any]
+
+
+def field(name: str, fmt: Callable[[Any], Any] | None = None) -> ExportColumn:
+    """A column that is one value: None where it is empty (None or ""), as django-tables2's
+    export gives it, else the value, or ``fmt`` of it."""
+    if fmt is None:
+        return ExportColumn((name,), lambda row: row[name] if row[name] not in ("", None) else None)
+    return ExportColumn(
+        (name,), lambda row: fmt(row[name]) if row[name] not in ("", None) else None
+    )
+
+
+def labels(choices: Any) -> Callable[[Any], Any]:
+    """A choice value's label (a dict lookup; an unknown value as stored)."""
+    names = {value: str(label) for value, label in choices}
+    return lambda value: names.get(value, value)
 
 
 def status_tag(word: str, colour: str) -> SafeString:
