@@ -226,7 +226,7 @@ def plain_rows(table: Table, columns: list[ExportColumn]) -> Iterator[list[Any]]
         fields = list(dict.fromkeys(name for column in columns for name in column.fields))
         records: Iterable[dict[str, Any]] = data.values(*fields).iterator(chunk_size=EXPORT_CHUNK)
     else:
-        records = (table.export_record(record) for record in data)
+        records = data  # rows the filter set built (their columns read from each object)
     getters = [column.value for column in columns]
     clean = spreadsheet_cell
     for record in records:

@@ -58,16 +58,17 @@ django_tables2.utils.signature = cached_signature
 
 @dataclass(frozen=True)
 class ExportColumn:
-    """How one column of a list is exported from plain values rather than model instances.
+    """How one column of a list is exported from plain values rather than through the table.
 
     ``fields`` are the values read for it (``values()`` paths and annotations of the list's
-    queryset, or keys of the plain rows a filter set gives); ``value`` is a function of the
-    row (a dict) giving the cell as the table's ``value_*`` method would. Built once per
-    export (labels looked up in dicts, the date and council fixed), so a cell costs a call.
+    queryset; none where the filter set gives a list of rows it built); ``value`` is a
+    function of the row (that dict, or the built row) giving the cell as the table's
+    ``value_*`` method would. Built once per export (labels looked up in dicts, the date
+    fixed), so a cell costs a call, not django-tables2's dispatch.
     """
 
     fields: tuple[str, ...]
-    value: Callable[[dict[str, Any]], Any]
+    value: Callable[[Any], Any]
 
 
 def field(name: str, fmt: Callable[[Any], Any] | None = None) -> ExportColumn:
