@@ -772,6 +772,62 @@ def test_list_pages_run_a_fixed_number_of_queries(client, django_assert_num_quer
         assert response.status_code == 200
 
 
+@pytest.mark.parametrize("stage_and_rag", [False, True])
+def test_exports_from_plain_values_match_the_tables_cell_for_cell(
+    client, cabinet, medway, monkeypatch, stage_and_rag
+):
+    """Each list's fast export (ExportColumn) gives what its table's value_* methods give."""
+    from actions.models import ActionRag, ActionStage
+    from actions.tables import ActionTable
+    from kpis.tables import KpiTable
+    from plans.models import ActionStatusScheme, SavingsBasis, SavingsKind, SavingsRecurrence
+    from plans.tables import SavingsTable
+    from risks.tables import RiskTable
+    from tests.factories import make_update
+
+    council = medway["council"]
+    if stage_and_rag:
+        council.action_status_scheme = ActionStatusScheme.STAGE_AND_RAG
+        council.save()
+    slipped = make_action(
+        medway["plan"],
+        reference="S1",
+        title="Slipped;=1+1 \x07",
+        due_date=datetime.date(2021, 3, 1),
+        stage=ActionStage.IN_PROGRESS,
+        rag=ActionRag.AT_RISK,
+        directorate="Place",
+    )
+    slipped.due_date = datetime.date(2021, 6, 1)
+    slipped.save()
+    make_update(slipped, date=datetime.date(2020, 12, 1), percent_complete=30)
+    make_savings(
+        council, title="Shared services", start_year=2019, end_year=2021,
+        recurrence=SavingsRecurrence.RECURRING, kind=SavingsKind.INCOME,
+        target_basis=SavingsBasis.PERCENT_OF_BUDGET, target_percent=Decimal("2.5"),
+        budget_amount=Decimal("4000000"), target_amount=Decimal("100000"),
+        achieved_amount=Decimal("12.50"), reported_status="slipping",
+    )  # fmt: skip
+    client.force_login(cabinet)
+
+    def exports() -> list:
+        got = []
+        for name in LISTS:
+            got.append(xlsx_rows(client.get(url(name, _export="xlsx"))))  # types as well
+            for query in (
+                {"quarter": "Q3 2020/21", "sort": "-due_date"},
+                {"financial_year": "2020"},
+            ):
+                got.append(csv_rows(client.get(url(name, **query, _export="csv"))))
+        return got
+
+    fast = exports()
+    for table in (ActionTable, KpiTable, RiskTable, SavingsTable):
+        monkeypatch.delattr(table, "export_columns", raising=False)
+    assert fast == exports()
+    assert any(row[:2] == ("S1", "'Slipped;=1+1 ") for row in fast[3])
+
+
 def test_exports_open_user_text_as_text_not_formulas(client, cabinet, medway):
     make_action(medway["plan"], reference="X1", title='=HYPERLINK("http://evil.example","x")')
     client.force_login(cabinet)
