@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
 
@@ -75,7 +77,18 @@ class RiskFilterSet(CouncilFilterSet):
         assessment and its direction of travel computed from the assessments (a register is a
         few dozen rows, so it is sorted in Python)."""
         matrix = council_matrix(self.council)
-        risks = sorted(self.qs, key=lambda risk: risk.sort_key)
+        # Not the themes the queryset prefetches for other pages: the register shows none.
+        risks = sorted(self.qs.prefetch_related(None), key=lambda risk: risk.sort_key)
+        parsed: dict[str, Any] = {}
+
+        def parse(text: str) -> Any:
+            """The score on the matrix (risk.score), parsed once per distinct text."""
+            if not text:
+                return None
+            if text not in parsed:
+                parsed[text] = matrix.parse_or_none(text)
+            return parsed[text]
+
         quarter = self.as_at_quarter
         history: dict[int, list[RiskAssessment]] = {}
         register_assessed = False
@@ -93,13 +106,13 @@ class RiskFilterSet(CouncilFilterSet):
                 history.setdefault(assessment.risk_id, []).append(assessment)
         for risk in risks:
             risk.matrix = matrix
-            risk.inherent_parsed = risk.score("inherent_score")
+            risk.inherent_parsed = parse(risk.inherent_score)
             if quarter is not None and register_assessed:
                 # The score as assessed by then (in memory only: nothing is saved).
                 assessed = history.get(risk.pk)
                 risk.residual_score = assessed[-1].score if assessed else ""
-            risk.residual_parsed = risk.residual  # None if empty or off the matrix
-            risk.target_parsed = risk.score("target_score")
+            risk.residual_parsed = parse(risk.residual_score)  # None if empty or off the matrix
+            risk.target_parsed = parse(risk.target_score)
             risk.residual_severity = risk.residual_parsed.severity if risk.residual_parsed else 0
             risk.reference_key = risk.sort_key
             assessments = history.get(risk.pk, [])
