@@ -9,6 +9,7 @@ import django_tables2 as tables
 
 from core.formatting import format_measure, state_tag
 from kpis.filters import KpiRow
+from kpis.models import KpiValue, NotPublished, Unit
 from plans.tables import NUMERIC, ROW_TITLE, ExportColumn, ListTable, detail_link
 
 
@@ -103,7 +104,14 @@ class KpiTable(ListTable):
 
     def export_columns(self) -> dict[str, ExportColumn]:
         """The export, cell for cell as the ``value_*`` methods above, read straight from each
-        row (its RAG worked out once, when the rows were built)."""
+        row (its RAG worked out once, when the rows were built); labels from dicts."""
+        units = {value: str(label) for value, label in Unit.choices}
+        reasons = {value: str(label) for value, label in NotPublished.choices}
+
+        def not_published(value: KpiValue | None) -> str:
+            if value is None or not value.not_published:
+                return ""
+            return reasons.get(value.not_published, value.not_published)
 
         def text(get: Any) -> ExportColumn:
             return ExportColumn((), lambda row: get(row) or None)
@@ -118,7 +126,7 @@ class KpiTable(ListTable):
             value = row.outturn
             if value is None:
                 return None
-            return value.get_not_published_display() or plain_number(value.actual)
+            return not_published(value) or plain_number(value.actual)
 
         def theme(row: KpiRow) -> str | None:
             value = row.kpi.theme
@@ -130,9 +138,11 @@ class KpiTable(ListTable):
             "theme": ExportColumn((), theme),
             "owner": text(lambda row: row.kpi.owner),
             "period": ExportColumn((), period),
-            "actual": ExportColumn((), lambda row: row.not_published or plain_number(row.actual)),
+            "actual": ExportColumn(
+                (), lambda row: not_published(row.value) or plain_number(row.actual)
+            ),
             "target": ExportColumn((), lambda row: plain_number(row.target)),
             "rag": ExportColumn((), lambda row: row.state.label),
             "outturn": ExportColumn((), outturn),
-            "unit": text(lambda row: row.kpi.get_unit_display()),
+            "unit": text(lambda row: units.get(row.kpi.unit, row.kpi.unit)),
         }
