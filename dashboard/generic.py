@@ -218,9 +218,9 @@ def export_rows(table: Table) -> Iterator[list[Any]]:
 
 
 def plain_rows(table: Table, columns: list[ExportColumn]) -> Iterator[list[Any]]:
-    """Each row's cells from plain values: a queryset's ``values()`` read in chunks, or the
-    plain rows (dicts) the table was given; text cleaned for a spreadsheet as
-    ``_model_rows`` cleans it."""
+    """Each row's cells from plain values: a queryset's ``values()`` (the fields the columns
+    name, with its annotations and order) read in chunks, or else the rows the filter set
+    built; text cleaned for a spreadsheet as ``_model_rows`` cleans it."""
     data = table.data.data
     if isinstance(data, QuerySet):
         fields = list(dict.fromkeys(name for column in columns for name in column.fields))
