@@ -15,6 +15,7 @@ from plans.filters import (
     search_filter,
     text_choices,
 )
+from plans.querysets import plain_instances
 from risks.models import (
     RiskAssessment,
     RiskRegisterEntry,
@@ -77,8 +78,27 @@ class RiskFilterSet(CouncilFilterSet):
         assessment and its direction of travel computed from the assessments (a register is a
         few dozen rows, so it is sorted in Python)."""
         matrix = council_matrix(self.council)
-        # Not the themes the queryset prefetches for other pages: the register shows none.
-        risks = sorted(self.qs.prefetch_related(None), key=lambda risk: risk.sort_key)
+        # Read as plain rows (plans.querysets.plain_instances), without the themes the
+        # queryset prefetches for other pages (the register shows none); of their relations
+        # only the council (the list's) and the risk a merged one went into are drawn.
+        risks = sorted(
+            plain_instances(self.qs.prefetch_related(None)), key=lambda risk: risk.sort_key
+        )
+        merged_ids = {risk.merged_into_id for risk in risks} - {None}
+        merged = (
+            {
+                risk.pk: risk
+                for risk in plain_instances(
+                    RiskRegisterEntry.objects.filter(pk__in=merged_ids).order_by()
+                )
+            }
+            if merged_ids
+            else {}
+        )
+        for risk in risks:
+            risk.council = self.council
+            if risk.merged_into_id in merged:
+                risk.merged_into = merged[risk.merged_into_id]
         parsed: dict[str, Any] = {}
 
         def parse(text: str) -> Any:
@@ -93,8 +113,10 @@ class RiskFilterSet(CouncilFilterSet):
         history: dict[int, list[RiskAssessment]] = {}
         register_assessed = False
         shown = {risk.pk for risk in risks}
-        for assessment in RiskAssessment.objects.filter(risk__council=self.council).order_by(
-            "financial_year", "quarter"
+        for assessment in plain_instances(
+            RiskAssessment.objects.filter(risk__council=self.council).order_by(
+                "financial_year", "quarter"
+            )
         ):
             register_assessed = True
             if quarter is not None and assessment.period > (
