@@ -11,8 +11,24 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from actions.asat import is_overdue_at
-from actions.models import Action, ActionRag, ActionStage, ActionStatus, percent_label
-from plans.tables import NUMERIC, ROW_TITLE, ListTable, detail_link, status_tag
+from actions.models import (
+    CLOSED_STATUSES,
+    Action,
+    ActionRag,
+    ActionStage,
+    ActionStatus,
+    percent_label,
+)
+from plans.tables import (
+    NUMERIC,
+    ROW_TITLE,
+    ExportColumn,
+    ListTable,
+    detail_link,
+    field,
+    labels,
+    status_tag,
+)
 
 #: What a stage or RAG not (yet) reported shows: unknown is unknown.
 NOT_REPORTED = "Not reported"
@@ -158,3 +174,45 @@ class ActionTable(ListTable):
 
     def value_overdue(self, record: Action) -> str:
         return "Overdue" if is_overdue_at(record, self.today) else ""
+
+    def export_columns(self) -> dict[str, ExportColumn]:
+        """The export from plain values, cell for cell as the ``value_*`` methods above."""
+        today = self.today
+        closed = frozenset(CLOSED_STATUSES)
+        stages = {value: str(label) for value, label in ActionStage.choices}
+        rags = {value: str(label) for value, label in ActionRag.choices}
+
+        def theme(row: dict) -> str | None:
+            number, title = row["theme__number"], row["theme__title"]
+            return None if title is None else f"{number}. {title}"  # str(theme)
+
+        def original_due(row: dict) -> datetime.date | None:
+            original, due = row["original_due_date"], row["due_date"]
+            return original if original and due and original != due else None
+
+        def overdue(row: dict) -> str:
+            due = row["due_date"]
+            return "Overdue" if due and due < today and row["state_status"] not in closed else ""
+
+        return {
+            "reference": field("reference"),
+            "title": field("title"),
+            "plan": field("plan__title"),
+            "theme": ExportColumn(("theme__number", "theme__title"), theme),
+            "lead_officer": field("lead_officer"),
+            "directorate": field("directorate"),
+            "section": field("section"),
+            "due_date": ExportColumn(
+                ("due_date", "due_label"), lambda row: row["due_date"] or row["due_label"]
+            ),
+            "original_due_date": ExportColumn(("original_due_date", "due_date"), original_due),
+            "status": field("state_status", labels(ActionStatus.choices)),
+            "stage": ExportColumn(
+                ("state_stage",), lambda row: stages.get(row["state_stage"], NOT_REPORTED)
+            ),
+            "rag": ExportColumn(
+                ("state_rag",), lambda row: rags.get(row["state_rag"], NOT_REPORTED)
+            ),
+            "percent_complete": ExportColumn(("state_percent",), lambda row: row["state_percent"]),
+            "overdue": ExportColumn(("due_date", "state_status"), overdue),
+        }

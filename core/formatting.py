@@ -112,6 +112,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: the reader's locale ("," or ";"), a tab when pasted, a line break in a naive import.
 CELL_SPLITS = re.compile(r"[,;\t\r\n]")
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+#: A character without which no formula starts (in ASCII text, which NFKC leaves as it is).
+_FORMULA_CHARACTER = re.compile(r"[=+\-@\t\r]")
 
 
 def neutralise_formula(value: Any) -> Any:
@@ -123,6 +125,8 @@ def neutralise_formula(value: Any) -> Any:
     """
     if not isinstance(value, str):
         return value
+    if value.isascii() and _FORMULA_CHARACTER.search(value) is None:
+        return value  # most text: nothing could start a formula (checked first, for speed)
     text = unicodedata.normalize("NFKC", value)
     if text.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(text):
         return "'" + value

@@ -10,7 +10,8 @@ import csv
 import datetime
 import hashlib
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -29,14 +30,13 @@ from django.views.generic import TemplateView
 from django_tables2 import Table
 from django_tables2.rows import BoundRow
 from django_tables2.utils import signature
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
 
 from core.formatting import neutralise_formula
+from core.xlsx import write_xlsx
 from plans.filters import CouncilFilterSet
 from plans.models import WORK_ROLES, Council, Membership, Role
+from plans.tables import ExportColumn
 
 EXPORT_FORMATS: dict[str, str] = {"csv": "CSV", "xlsx": "Excel (XLSX)"}
 EXPORT_CONTENT_TYPES: dict[str, str] = {
@@ -244,6 +244,46 @@ class CouncilListView(CouncilMixin, TemplateView):
 
 
 def export_rows(table: Table) -> Iterator[list[Any]]:
+    """The table's export: its headers, then each row's cells (see ``_model_rows``); from
+    plain values where the table declares ``export_columns`` for each exported column."""
+    columns = [
+        column for column in table.columns.iterall() if not column.column.exclude_from_export
+    ]
+    spec = table.export_columns() if hasattr(table, "export_columns") else None
+    if spec is not None and all(column.name in spec for column in columns):
+        yield [force_str(column.header, strings_only=True) for column in columns]
+        yield from plain_rows(table, [spec[column.name] for column in columns])
+        return
+    yield from _model_rows(table)
+
+
+def plain_rows(table: Table, columns: list[ExportColumn]) -> Iterator[list[Any]]:
+    """Each row's cells from plain values: a queryset's ``values()`` (the fields the columns
+    name, with its annotations and order) read in chunks, or else the rows the filter set
+    built; text cleaned for a spreadsheet as ``_model_rows`` cleans it."""
+    data = table.data.data
+    if isinstance(data, QuerySet):
+        fields = list(dict.fromkeys(name for column in columns for name in column.fields))
+        records: Iterable[dict[str, Any]] = data.values(*fields).iterator(chunk_size=EXPORT_CHUNK)
+    else:
+        records = data  # rows the filter set built (their columns read from each object)
+    getters = [column.value for column in columns]
+    clean = spreadsheet_cell
+    for record in records:
+        yield [clean(get(record)) for get in getters]
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """A cell as every export writes it: text without control characters and neutralised
+    against formulas; lazy text (a label) as text; anything else as it is."""
+    if isinstance(value, str):
+        return neutralise_formula(spreadsheet_text(value))
+    if value is None or isinstance(value, int | float | Decimal | datetime.date):
+        return value
+    return neutralise_formula(spreadsheet_text(force_str(value, strings_only=True)))
+
+
+def _model_rows(table: Table) -> Iterator[list[Any]]:
     """The table's export: its headers, then each row's cell values, as django-tables2's own
     export (``Table.as_values``) gives them (a ``value_*`` method, else the column's value;
     an empty value is None; a choice field its label), with user text neutralised against
@@ -344,32 +384,9 @@ def csv_lines(rows: Iterator[list[Any]]) -> Iterator[str]:
 
 
 def xlsx_file(rows: Iterator[list[Any]], title: str) -> Any:
-    """A workbook written row by row (openpyxl's write-only mode) to a temporary file: bold
-    headers, panes frozen under them, multi-line text wrapped."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title or "Export")
-    sheet.freeze_panes = "A2"
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True)
-    for index, row in enumerate(rows):
-        if index == 0:
-            cells: list[Any] = []
-            for value in row:
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.font = bold
-                cells.append(cell)
-            sheet.append(cells)
-            continue
-        if any(isinstance(value, str) and "\n" in value for value in row):
-            cells = []
-            for value in row:
-                cell = WriteOnlyCell(sheet, value=value)
-                if isinstance(value, str) and "\n" in value:
-                    cell.alignment = wrap
-                cells.append(cell)
-            sheet.append(cells)
-        else:
-            sheet.append(row)
+    """A workbook written row by row (core.xlsx) to a temporary file: bold headers, panes
+    frozen under them, multi-line text wrapped, dates as dates, numbers as numbers."""
     file = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it when sent)
-    workbook.save(file)
+    write_xlsx(rows, file, title or "Export")
     file.seek(0)
     return file

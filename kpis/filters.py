@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -23,6 +23,8 @@ from kpis.models import KPI, Frequency, KpiTarget, KpiValue
 from kpis.reports import outturn_standing, rated, target_of, value_standing_for_quarter
 from kpis.schemes import rag_scheme
 from plans.filters import ANY, CouncilFilterSet, search_filter, text_choices, year_choices
+from plans.models import Theme
+from plans.querysets import plain_instances
 
 QUARTER_CHOICES = [(str(n), f"Q{n}") for n in range(1, 5)]
 
@@ -240,23 +242,40 @@ class KpiFilterSet(CouncilFilterSet):
         # The year's values and last year's (the same quarter last year, for schemes whose
         # Amber depends on the trend), and an annual measure's outturns of earlier years (its
         # latest outturn stands in every later quarter, as on the dashboard), in one query.
+        # Only the quarter's own values (a quarterly one, or its months') and the years'
+        # outturns are read: no other period is shown or rated against.
+        months = [month for month in range(1, 13) if quarter_of_month(month) == period.number]
+        of_quarter = Q(quarter=period.number, month=0) | Q(month__in=months) | Q(quarter=0, month=0)
         values = KpiValue.objects.with_valid_period().filter(
-            Q(financial_year__in=(year - 1, year))
+            Q(financial_year__in=(year - 1, year)) & of_quarter
             | Q(financial_year__lt=year, quarter=0, month=0, kpi__frequency=Frequency.ANNUAL)
         )
-        kpis = self.qs.prefetch_related(
-            # Ordered by the measure's id, not its council/theme (the models' ordering joins).
-            Prefetch(
-                "values",
-                queryset=values.order_by("kpi_id", "financial_year", "quarter", "month"),
-                to_attr="year_values",
-            ),
-            Prefetch(
-                "yearly_targets",
-                queryset=KpiTarget.objects.order_by("kpi_id", "financial_year"),
-                to_attr="targets",
-            ),
-        )
+        # The measures and their themes (all the list draws of their relations; the council
+        # is the list's own) as plain rows too.
+        kpis = list(plain_instances(self.qs))
+        by_pk = {kpi.pk: kpi for kpi in kpis}
+        for kpi in kpis:
+            kpi.year_values, kpi.targets = [], []
+        if kpis:
+            theme_ids = {kpi.theme_id for kpi in kpis} - {None}
+            themes = {
+                theme.pk: theme
+                for theme in plain_instances(Theme.objects.filter(pk__in=theme_ids).order_by())
+            }
+            for kpi in kpis:
+                kpi.theme = themes.get(kpi.theme_id)
+            # Two queries for all the measures, their rows read as plain values (not model
+            # instances built one by one: most of a long list's or export's time), ordered by
+            # the measure's id, not its council/theme (the models' ordering joins).
+            shown = Q(kpi_id__in=self.qs.order_by().values("pk"))
+            for value in plain_instances(
+                values.filter(shown).order_by("kpi_id", "financial_year", "quarter", "month")
+            ):
+                by_pk[value.kpi_id].year_values.append(value)
+            for setting in plain_instances(
+                KpiTarget.objects.filter(shown).order_by("kpi_id", "financial_year")
+            ):
+                by_pk[setting.kpi_id].targets.append(setting)
         scheme = rag_scheme(self.council)
         rows = []
         for kpi in kpis:

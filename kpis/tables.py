@@ -9,7 +9,8 @@ import django_tables2 as tables
 
 from core.formatting import format_measure, state_tag
 from kpis.filters import KpiRow
-from plans.tables import NUMERIC, ROW_TITLE, ListTable, detail_link
+from kpis.models import KpiValue, NotPublished, Unit
+from plans.tables import NUMERIC, ROW_TITLE, ExportColumn, ListTable, detail_link
 
 
 def plain_number(value: Decimal | None) -> Decimal | None:
@@ -100,3 +101,48 @@ class KpiTable(ListTable):
     def value_rag(self, record: KpiRow) -> str:
         """The status's word in the council's scheme (CSV/XLSX)."""
         return record.state.label
+
+    def export_columns(self) -> dict[str, ExportColumn]:
+        """The export, cell for cell as the ``value_*`` methods above, read straight from each
+        row (its RAG worked out once, when the rows were built); labels from dicts."""
+        units = {value: str(label) for value, label in Unit.choices}
+        reasons = {value: str(label) for value, label in NotPublished.choices}
+
+        def not_published(value: KpiValue | None) -> str:
+            if value is None or not value.not_published:
+                return ""
+            return reasons.get(value.not_published, value.not_published)
+
+        def text(get: Any) -> ExportColumn:
+            return ExportColumn((), lambda row: get(row) or None)
+
+        def period(row: KpiRow) -> str | None:
+            label = row.period_label
+            if not label:
+                return None
+            return f"{label} outturn" if row.value is not None and row.value.is_outturn else label
+
+        def outturn(row: KpiRow) -> Decimal | str | None:
+            value = row.outturn
+            if value is None:
+                return None
+            return not_published(value) or plain_number(value.actual)
+
+        def theme(row: KpiRow) -> str | None:
+            value = row.kpi.theme
+            return str(value) if value is not None else None
+
+        return {
+            "code": text(lambda row: row.kpi.code),
+            "name": text(lambda row: row.kpi.name),
+            "theme": ExportColumn((), theme),
+            "owner": text(lambda row: row.kpi.owner),
+            "period": ExportColumn((), period),
+            "actual": ExportColumn(
+                (), lambda row: not_published(row.value) or plain_number(row.actual)
+            ),
+            "target": ExportColumn((), lambda row: plain_number(row.target)),
+            "rag": ExportColumn((), lambda row: row.state.label),
+            "outturn": ExportColumn((), outturn),
+            "unit": text(lambda row: units.get(row.kpi.unit, row.kpi.unit)),
+        }

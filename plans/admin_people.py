@@ -75,8 +75,9 @@ class PeopleAdminMixin:
             people.grant_admin_access(obj.user, obj.role)
             if created or not obj.user.has_usable_password():
                 people.send_invitation(obj.user, obj.council, request.build_absolute_uri("/"))
-                messages.info(request, f"An invitation to set a password was sent to "
-                                       f"{obj.user.email}.")
+                messages.info(
+                    request, f"An invitation to set a password was sent to {obj.user.email}."
+                )
             return
         super().save_model(request, obj, form, change)
         people.grant_admin_access(obj.user, obj.role)

@@ -48,8 +48,7 @@ def search_term_problem(term: str) -> str | None:
         return "A search cannot contain a null character."
     if len(term) > SEARCH_MAX_CHARACTERS or len(term.split()) > SEARCH_MAX_WORDS:
         return (
-            f"Search for at most {SEARCH_MAX_CHARACTERS} characters "
-            f"and {SEARCH_MAX_WORDS} words."
+            f"Search for at most {SEARCH_MAX_CHARACTERS} characters and {SEARCH_MAX_WORDS} words."
         )
     return None
 

@@ -59,9 +59,7 @@ def _label(model: type[models.Model], name: str) -> str:
 
 def _stated_fields(model: type[models.Model]) -> list[models.Field]:
     return [
-        f
-        for f in model._meta.concrete_fields
-        if f.name not in SKIPPED_FIELDS and not f.primary_key
+        f for f in model._meta.concrete_fields if f.name not in SKIPPED_FIELDS and not f.primary_key
     ]
 
 

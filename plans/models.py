@@ -468,6 +468,36 @@ _SAVINGS_STATUS_COLOURS = {
 }
 
 
+def savings_note(
+    basis: str,
+    percent: Decimal | None,
+    budget: Decimal | None,
+    amount: Decimal | None,
+    *,
+    recurring: bool,
+    period: str,
+) -> str:
+    """How a savings target was set, where it is more than a sum of pounds: "2% of a
+    £50,000,000 budget" and/or "£1,000,000 a year over 2024/25 to 2026/27"."""
+    parts = []
+    if basis == SavingsBasis.PERCENT_OF_BUDGET and percent is not None:
+        parts.append(f"{format_measure(percent, 'percent')} of a {format_money(budget)} budget")
+    if recurring:
+        parts.append(f"{format_money(amount)} a year over {period}")
+    return "; ".join(parts)
+
+
+def savings_description(kind: str, recurrence: str) -> str:
+    """ "Extra income, recurring each year" (a one-off saving says nothing extra)."""
+    parts = []
+    if kind == SavingsKind.INCOME:
+        parts.append(SavingsKind.INCOME.label)
+    if recurrence == SavingsRecurrence.RECURRING:
+        label = SavingsRecurrence.RECURRING.label
+        parts.append(label.lower() if parts else label)
+    return ", ".join(parts)
+
+
 class SavingsTarget(models.Model):
     """Money a council has committed to save (or raise), with how much is identified and
     achieved, and the scheme's status as the council reports it."""
@@ -583,28 +613,20 @@ class SavingsTarget(models.Model):
 
     @property
     def target_note(self) -> str:
-        """How the target was set, where it is more than a sum of pounds: "2% of a
-        £50,000,000 budget" and/or "£1,000,000 a year over 2024/25 to 2026/27"."""
-        parts = []
-        if self.target_basis == SavingsBasis.PERCENT_OF_BUDGET and self.target_percent is not None:
-            parts.append(
-                f"{format_measure(self.target_percent, 'percent')} of a "
-                f"{format_money(self.budget_amount)} budget"
-            )
-        if self.is_recurring:
-            parts.append(f"{format_money(self.target_amount)} a year over {self.period}")
-        return "; ".join(parts)
+        """How the target was set, where it is more than a sum of pounds (savings_note)."""
+        return savings_note(
+            self.target_basis,
+            self.target_percent,
+            self.budget_amount,
+            self.target_amount,
+            recurring=self.is_recurring,
+            period=self.period,
+        )
 
     @property
     def description(self) -> str:
-        """ "Extra income, recurring each year" (a one-off saving says nothing extra)."""
-        parts = []
-        if self.is_income:
-            parts.append(SavingsKind.INCOME.label)
-        if self.is_recurring:
-            label = SavingsRecurrence.RECURRING.label
-            parts.append(label.lower() if parts else label)
-        return ", ".join(parts)
+        """ "Extra income, recurring each year" (savings_description)."""
+        return savings_description(self.kind, self.recurrence)
 
     @property
     def status_reported(self) -> SavingsStatus | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
 
@@ -13,6 +15,7 @@ from plans.filters import (
     search_filter,
     text_choices,
 )
+from plans.querysets import plain_instances
 from risks.models import (
     RiskAssessment,
     RiskRegisterEntry,
@@ -75,13 +78,45 @@ class RiskFilterSet(CouncilFilterSet):
         assessment and its direction of travel computed from the assessments (a register is a
         few dozen rows, so it is sorted in Python)."""
         matrix = council_matrix(self.council)
-        risks = sorted(self.qs, key=lambda risk: risk.sort_key)
+        # Read as plain rows (plans.querysets.plain_instances), without the themes the
+        # queryset prefetches for other pages (the register shows none); of their relations
+        # only the council (the list's) and the risk a merged one went into are drawn.
+        risks = sorted(
+            plain_instances(self.qs.prefetch_related(None)), key=lambda risk: risk.sort_key
+        )
+        merged_ids = {risk.merged_into_id for risk in risks} - {None}
+        merged = (
+            {
+                risk.pk: risk
+                for risk in plain_instances(
+                    RiskRegisterEntry.objects.filter(pk__in=merged_ids).order_by()
+                )
+            }
+            if merged_ids
+            else {}
+        )
+        for risk in risks:
+            risk.council = self.council
+            if risk.merged_into_id in merged:
+                risk.merged_into = merged[risk.merged_into_id]
+        parsed: dict[str, Any] = {}
+
+        def parse(text: str) -> Any:
+            """The score on the matrix (risk.score), parsed once per distinct text."""
+            if not text:
+                return None
+            if text not in parsed:
+                parsed[text] = matrix.parse_or_none(text)
+            return parsed[text]
+
         quarter = self.as_at_quarter
         history: dict[int, list[RiskAssessment]] = {}
         register_assessed = False
         shown = {risk.pk for risk in risks}
-        for assessment in RiskAssessment.objects.filter(risk__council=self.council).order_by(
-            "financial_year", "quarter"
+        for assessment in plain_instances(
+            RiskAssessment.objects.filter(risk__council=self.council).order_by(
+                "financial_year", "quarter"
+            )
         ):
             register_assessed = True
             if quarter is not None and assessment.period > (
@@ -93,13 +128,13 @@ class RiskFilterSet(CouncilFilterSet):
                 history.setdefault(assessment.risk_id, []).append(assessment)
         for risk in risks:
             risk.matrix = matrix
-            risk.inherent_parsed = risk.score("inherent_score")
+            risk.inherent_parsed = parse(risk.inherent_score)
             if quarter is not None and register_assessed:
                 # The score as assessed by then (in memory only: nothing is saved).
                 assessed = history.get(risk.pk)
                 risk.residual_score = assessed[-1].score if assessed else ""
-            risk.residual_parsed = risk.residual  # None if empty or off the matrix
-            risk.target_parsed = risk.score("target_score")
+            risk.residual_parsed = parse(risk.residual_score)  # None if empty or off the matrix
+            risk.target_parsed = parse(risk.target_score)
             risk.residual_severity = risk.residual_parsed.severity if risk.residual_parsed else 0
             risk.reference_key = risk.sort_key
             assessments = history.get(risk.pk, [])

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from core.risk import Score
-from plans.tables import ROW_TITLE, ListTable
+from plans.tables import ROW_TITLE, ExportColumn, ListTable
 from risks.models import NOT_ON_MATRIX, Direction, RiskRegisterEntry, RiskStatus
 
 
@@ -130,6 +130,44 @@ class RiskTable(ListTable):
 
     def value_review_date(self, value: datetime.date) -> datetime.date:
         return value
+
+    def export_columns(self) -> dict[str, ExportColumn]:
+        """The export read straight from the rows the filter set built (scores parsed once),
+        through the ``value_*`` methods above without django-tables2's dispatch."""
+        directions = {value: str(label) for value, label in Direction.choices}
+
+        def text(name: str) -> ExportColumn:
+            return ExportColumn((), lambda risk: getattr(risk, name) or None)
+
+        def score(stored: str, parsed: str) -> ExportColumn:
+            def value(risk: RiskRegisterEntry) -> str | None:
+                text = getattr(risk, stored)
+                return score_value(getattr(risk, parsed), text) if text else None
+
+            return ExportColumn((), value)
+
+        def assessed(risk: RiskRegisterEntry) -> str | None:
+            latest = risk.latest_assessment
+            return self.value_assessed(risk, latest) if latest is not None else None
+
+        def direction(risk: RiskRegisterEntry) -> str | None:
+            value = risk.direction_computed
+            return directions.get(value, value) if value else None
+
+        return {
+            "reference": text("reference"),
+            "title": text("title"),
+            "owner": text("owner"),
+            "inherent": score("inherent_score", "inherent_parsed"),
+            "residual": score("residual_score", "residual_parsed"),
+            "target": score("target_score", "target_parsed"),
+            "assessed": ExportColumn((), assessed),
+            "status": ExportColumn(
+                (), lambda risk: self.value_status(risk, "") if risk.status else None
+            ),
+            "direction": ExportColumn((), direction),
+            "review_date": text("review_date"),
+        }
 
 
 __all__ = ["RiskTable", "band_tag", "score_html", "score_value"]

@@ -157,7 +157,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=5, help="each throughput measurement")
     parser.add_argument("--users", type=int, default=200, help="report-day users")
     parser.add_argument("--day-seconds", type=float, default=60, help="report-day length")
-    parser.add_argument("--big-rows", type=int, default=20000, help="the export council's rows")
+    parser.add_argument(
+        "--big-rows", type=int, default=None, help="the export council's rows (20,000; --quick 500)"
+    )
+    parser.add_argument("--exports-only", action="store_true", help="only the exports")
     parser.add_argument("--day-only", action="store_true", help="only the report day")
     parser.add_argument(
         "--think",
@@ -407,7 +410,10 @@ def national_main(args: argparse.Namespace) -> None:
             savings=3,
             log=lambda _: None,
         )
-        args.big_rows = min(args.big_rows, 500)
+        if args.big_rows is None:
+            args.big_rows = 500
+    if args.big_rows is None:
+        args.big_rows = 20000
     if not Council.objects.filter(slug__startswith="national-big-").exists():
         n = args.big_rows
         national.generate(
@@ -445,7 +451,7 @@ def national_main(args: argparse.Namespace) -> None:
     )
     pages = national_pages(council, kpi)
     clients = {}
-    if args.day_only:
+    if args.day_only or args.exports_only:
         pages, users = {}, {}
     for role, user in users.items():
         clients[role] = Client()
@@ -465,6 +471,8 @@ def national_main(args: argparse.Namespace) -> None:
     for name, url in export_urls(big.slug).items() if big else ():
         rates, rows = export_rate(big_client, url, args.repeats)
         print(f"{name:<28}{rows:>8} rows{spread(rates, '{:,.0f}'):>28}")
+    if args.exports_only:
+        return
 
     port = free_port()
     server = start_gunicorn(port)

@@ -123,18 +123,48 @@ def medway(today):
     value = make_theme(plan, number=1, title="Giving value for money")
     digital = make_theme(plan, number=2, title="Digital innovation")
 
-    stage1 = make_kpi(council, theme=value, code="CC S1", name="Corporate complaints stage 1",
-                      owner="Head of Customer Services")
-    stage2 = make_kpi(council, theme=value, code="CC S2", name="Corporate complaints stage 2",
-                      owner="Head of Customer Services")
-    adults = make_kpi(council, theme=value, code="ASC CMP", name="Adults' complaints",
-                      owner="Director of People")
-    digi = make_kpi(council, theme=digital, plan=plan, code="DIGI TU 01", name="Digital take up",
-                    data_only=True, owner="Head of Digital")
-    spend = make_kpi(council, theme=digital, code="FIN 01", name="Spend on agency staff",
-                     unit=Unit.POUNDS, polarity="lower", owner="Chief Finance Officer")
-    make_kpi(council, code="ANN 01", name="Annual residents survey", frequency=Frequency.ANNUAL,
-             owner="Head of Digital")
+    stage1 = make_kpi(
+        council,
+        theme=value,
+        code="CC S1",
+        name="Corporate complaints stage 1",
+        owner="Head of Customer Services",
+    )
+    stage2 = make_kpi(
+        council,
+        theme=value,
+        code="CC S2",
+        name="Corporate complaints stage 2",
+        owner="Head of Customer Services",
+    )
+    adults = make_kpi(
+        council, theme=value, code="ASC CMP", name="Adults' complaints", owner="Director of People"
+    )
+    digi = make_kpi(
+        council,
+        theme=digital,
+        plan=plan,
+        code="DIGI TU 01",
+        name="Digital take up",
+        data_only=True,
+        owner="Head of Digital",
+    )
+    spend = make_kpi(
+        council,
+        theme=digital,
+        code="FIN 01",
+        name="Spend on agency staff",
+        unit=Unit.POUNDS,
+        polarity="lower",
+        owner="Chief Finance Officer",
+    )
+    make_kpi(
+        council,
+        code="ANN 01",
+        name="Annual residents survey",
+        frequency=Frequency.ANNUAL,
+        owner="Head of Digital",
+    )
     make_value(stage1, 2020, 2, "70.0", 80)
     make_value(stage1, 2020, 3, "88.0", 80)
     make_value(stage2, 2020, 3, "68.4", 75)
@@ -142,33 +172,93 @@ def medway(today):
     make_value(digi, 2020, 3, 61)
     make_value(spend, 2020, 3, 1300000, 1200000)
 
-    make_action(plan, theme=value, reference="A1", title="Review the complaints process",
-                lead_officer="Head of Customer Services", status=ActionStatus.ON_TRACK,
-                percent_complete=40, due_date=today + datetime.timedelta(days=60))
-    make_action(plan, theme=value, reference="A2", title="Close the old call centre",
-                lead_officer="Director of Place", status=ActionStatus.OFF_TRACK,
-                percent_complete=20, due_date=today - datetime.timedelta(days=10))
-    make_action(plan, theme=digital, reference="A3", title="Launch the new website",
-                lead_officer="Head of Digital", status=ActionStatus.COMPLETED,
-                percent_complete=100, due_date=today - datetime.timedelta(days=30))
-    make_action(fit, reference="F1", title="Ongoing commercial review",
-                lead_officer="Chief Finance Officer", due_label="Ongoing")
+    make_action(
+        plan,
+        theme=value,
+        reference="A1",
+        title="Review the complaints process",
+        lead_officer="Head of Customer Services",
+        status=ActionStatus.ON_TRACK,
+        percent_complete=40,
+        due_date=today + datetime.timedelta(days=60),
+    )
+    make_action(
+        plan,
+        theme=value,
+        reference="A2",
+        title="Close the old call centre",
+        lead_officer="Director of Place",
+        status=ActionStatus.OFF_TRACK,
+        percent_complete=20,
+        due_date=today - datetime.timedelta(days=10),
+    )
+    make_action(
+        plan,
+        theme=digital,
+        reference="A3",
+        title="Launch the new website",
+        lead_officer="Head of Digital",
+        status=ActionStatus.COMPLETED,
+        percent_complete=100,
+        due_date=today - datetime.timedelta(days=30),
+    )
+    make_action(
+        fit,
+        reference="F1",
+        title="Ongoing commercial review",
+        lead_officer="Chief Finance Officer",
+        due_label="Ongoing",
+    )
 
-    make_risk(council, reference="SR03B", title="Finances", owner="Chief Finance Officer",
-              residual_score="AI", direction=Direction.WORSENING)
-    make_risk(council, reference="SR32", title="Data and information",
-              owner="Chief Legal Officer", residual_score="CII")
-    make_risk(council, reference="SR36", title="Alternative service delivery models",
-              owner="Chief Legal Officer", residual_score="BIII", status=RiskStatus.CLOSED)
-    cyber = make_risk(council, reference="SR37", title="Cyber Security",
-                      owner="Chief Finance Officer", residual_score="CI")
+    make_risk(
+        council,
+        reference="SR03B",
+        title="Finances",
+        owner="Chief Finance Officer",
+        residual_score="AI",
+        direction=Direction.WORSENING,
+    )
+    make_risk(
+        council,
+        reference="SR32",
+        title="Data and information",
+        owner="Chief Legal Officer",
+        residual_score="CII",
+    )
+    make_risk(
+        council,
+        reference="SR36",
+        title="Alternative service delivery models",
+        owner="Chief Legal Officer",
+        residual_score="BIII",
+        status=RiskStatus.CLOSED,
+    )
+    cyber = make_risk(
+        council,
+        reference="SR37",
+        title="Cyber Security",
+        owner="Chief Finance Officer",
+        residual_score="CI",
+    )
     cyber.themes.add(digital)
 
-    make_savings(council, plan=fit, title="FIT Plan savings", start_year=2024,
-                 target_amount=Decimal("34000000"), identified_amount=Decimal("30000000"),
-                 achieved_amount=Decimal("17000000"))
-    make_savings(council, plan=plan, title="Savings for 2018/19", start_year=2018,
-                 target_amount=Decimal("5000000"), achieved_amount=Decimal("5000000"))
+    make_savings(
+        council,
+        plan=fit,
+        title="FIT Plan savings",
+        start_year=2024,
+        target_amount=Decimal("34000000"),
+        identified_amount=Decimal("30000000"),
+        achieved_amount=Decimal("17000000"),
+    )
+    make_savings(
+        council,
+        plan=plan,
+        title="Savings for 2018/19",
+        start_year=2018,
+        target_amount=Decimal("5000000"),
+        achieved_amount=Decimal("5000000"),
+    )
     return {"council": council, "plan": plan, "fit": fit, "value": value, "digital": digital}
 
 
@@ -333,7 +423,15 @@ def test_kpi_csv_export_has_the_filtered_rows(client, cabinet, today):
     assert f"medway-kpis-{today.isoformat()}.csv" in response["Content-Disposition"]
     rows = csv_rows(response)
     assert rows[0] == [
-        "Code", "Measure", "Theme", "Owner", "Period", "Value", "Target", "RAG status", "Unit",
+        "Code",
+        "Measure",
+        "Theme",
+        "Owner",
+        "Period",
+        "Value",
+        "Target",
+        "RAG status",
+        "Unit",
     ]
     assert [row[0] for row in rows[1:]] == ["ASC CMP", "CC S1", "CC S2"]
     assert rows[2][5:8] == ["88", "80", "Green"]
@@ -524,7 +622,12 @@ def test_risk_exports(client, cabinet):
     client.force_login(cabinet)
     rows = csv_rows(client.get(url("risk-list", owner="Chief Finance Officer", _export="csv")))
     assert rows[0][:6] == [
-        "Ref.", "Risk", "Owner", "Inherent score", "Current residual score", "Target score"
+        "Ref.",
+        "Risk",
+        "Owner",
+        "Inherent score",
+        "Current residual score",
+        "Target score",
     ]
     assert {row[0] for row in rows[1:]} == {"SR03B", "SR37"}
     assert "AI (L – very high, I – catastrophic; band high)" in {row[4] for row in rows[1:]}
@@ -572,12 +675,28 @@ def test_savings_exports_are_numbers(client, cabinet, today):
     assert f"medway-savings-{today.isoformat()}.csv" in response["Content-Disposition"]
     rows = csv_rows(response)
     assert rows[0] == [
-        "Title", "Plan", "Period", "Type", "Target", "Target set as", "Identified", "Achieved",
-        "% achieved", "Status reported",
+        "Title",
+        "Plan",
+        "Period",
+        "Type",
+        "Target",
+        "Target set as",
+        "Identified",
+        "Achieved",
+        "% achieved",
+        "Status reported",
     ]
     assert rows[1] == [
-        "FIT Plan savings", "FIT Plan", "2024/25", "", "34000000.00", "", "30000000.00",
-        "17000000.00", "50", "",
+        "FIT Plan savings",
+        "FIT Plan",
+        "2024/25",
+        "",
+        "34000000.00",
+        "",
+        "30000000.00",
+        "17000000.00",
+        "50",
+        "",
     ]
     sheet = xlsx_rows(client.get(url("savings-list", _export="xlsx")))
     assert {row[0] for row in sheet[1:]} == {"FIT Plan savings", "Savings for 2018/19"}
@@ -601,13 +720,23 @@ def _grow(council, plan, theme, n: int, today: datetime.date) -> None:
         kpi = make_kpi(council, theme=theme, plan=plan, owner=f"Owner {i % 7}")
         make_value(kpi, 2020, 3, 50 + i % 40, 70)
         make_value(kpi, 2020, 2, 40 + i % 40, 70)
-        make_action(plan, theme=theme, lead_officer=f"Lead {i % 5}",
-                    due_date=today - datetime.timedelta(days=i - 100),
-                    status=ActionStatus.AT_RISK)
+        make_action(
+            plan,
+            theme=theme,
+            lead_officer=f"Lead {i % 5}",
+            due_date=today - datetime.timedelta(days=i - 100),
+            status=ActionStatus.AT_RISK,
+        )
         risk = make_risk(council, owner=f"Owner {i % 3}", residual_score="BII")
         risk.themes.add(theme)
-        make_savings(council, plan=plan, theme=theme, start_year=2020 + i % 4,
-                     identified_amount=Decimal("100"), achieved_amount=Decimal("10"))
+        make_savings(
+            council,
+            plan=plan,
+            theme=theme,
+            start_year=2020 + i % 4,
+            identified_amount=Decimal("100"),
+            achieved_amount=Decimal("10"),
+        )
 
 
 QUERIES = [
@@ -620,9 +749,7 @@ QUERIES = [
 
 
 @pytest.mark.parametrize("name", LISTS)
-def test_list_pages_run_a_fixed_number_of_queries(
-    client, django_assert_num_queries, name, today
-):
+def test_list_pages_run_a_fixed_number_of_queries(client, django_assert_num_queries, name, today):
     council = make_council("Queryshire", slug="queryshire")
     plan = make_plan(council)
     theme = make_theme(plan)
@@ -645,11 +772,67 @@ def test_list_pages_run_a_fixed_number_of_queries(
         assert response.status_code == 200
 
 
+@pytest.mark.parametrize("stage_and_rag", [False, True])
+def test_exports_from_plain_values_match_the_tables_cell_for_cell(
+    client, cabinet, medway, monkeypatch, stage_and_rag
+):
+    """Each list's fast export (ExportColumn) gives what its table's value_* methods give."""
+    from actions.models import ActionRag, ActionStage
+    from actions.tables import ActionTable
+    from kpis.tables import KpiTable
+    from plans.models import ActionStatusScheme, SavingsBasis, SavingsKind, SavingsRecurrence
+    from plans.tables import SavingsTable
+    from risks.tables import RiskTable
+    from tests.factories import make_update
+
+    council = medway["council"]
+    if stage_and_rag:
+        council.action_status_scheme = ActionStatusScheme.STAGE_AND_RAG
+        council.save()
+    slipped = make_action(
+        medway["plan"],
+        reference="S1",
+        title="Slipped;=1+1 \x07",
+        due_date=datetime.date(2021, 3, 1),
+        stage=ActionStage.IN_PROGRESS,
+        rag=ActionRag.AT_RISK,
+        directorate="Place",
+    )
+    slipped.due_date = datetime.date(2021, 6, 1)
+    slipped.save()
+    make_update(slipped, date=datetime.date(2020, 12, 1), percent_complete=30)
+    make_savings(
+        council, title="Shared services", start_year=2019, end_year=2021,
+        recurrence=SavingsRecurrence.RECURRING, kind=SavingsKind.INCOME,
+        target_basis=SavingsBasis.PERCENT_OF_BUDGET, target_percent=Decimal("2.5"),
+        budget_amount=Decimal("4000000"), target_amount=Decimal("100000"),
+        achieved_amount=Decimal("12.50"), reported_status="slipping",
+    )  # fmt: skip
+    client.force_login(cabinet)
+
+    def exports() -> list:
+        got = []
+        for name in LISTS:
+            got.append(xlsx_rows(client.get(url(name, _export="xlsx"))))  # types as well
+            for query in (
+                {"quarter": "Q3 2020/21", "sort": "-due_date"},
+                {"financial_year": "2020"},
+            ):
+                got.append(csv_rows(client.get(url(name, **query, _export="csv"))))
+        return got
+
+    fast = exports()
+    for table in (ActionTable, KpiTable, RiskTable, SavingsTable):
+        monkeypatch.delattr(table, "export_columns", raising=False)
+    assert fast == exports()
+    assert any(row[:2] == ("S1", "'Slipped;=1+1 ") for row in fast[3])
+
+
 def test_exports_open_user_text_as_text_not_formulas(client, cabinet, medway):
     make_action(medway["plan"], reference="X1", title='=HYPERLINK("http://evil.example","x")')
     client.force_login(cabinet)
     rows = csv_rows(client.get(url("action-list", q="HYPERLINK", _export="csv")))
-    assert rows[1][1] == "'=HYPERLINK(\"http://evil.example\",\"x\")"
+    assert rows[1][1] == '\'=HYPERLINK("http://evil.example","x")'
     xlsx = xlsx_rows(client.get(url("action-list", q="HYPERLINK", _export="xlsx")))
     assert xlsx[1][1].startswith("'=")
 
@@ -673,7 +856,8 @@ def test_exports_read_the_cells_as_the_tables_own_export(client, cabinet, monkey
     response = client.get(url(name, _export="csv"))
     csv_rows(response)
     table = tables[0]
-    expected = [[neutralise_formula(spreadsheet_text(cell)) for cell in row]
-                for row in table.as_values()]
+    expected = [
+        [neutralise_formula(spreadsheet_text(cell)) for cell in row] for row in table.as_values()
+    ]
     assert len(expected) > 2
     assert list(export_rows(table)) == expected

@@ -41,9 +41,17 @@ def medway():
 
 @pytest.mark.parametrize(
     ("typed", "unit", "expected"),
-    [("88", Unit.PERCENT, "88"), (" 88.0 ", Unit.PERCENT, "88.0"), ("68.4%", Unit.PERCENT, "68.4"),
-     ("1,234.5", Unit.COUNT, None), ("1,234", Unit.COUNT, "1234"), ("£1,200", Unit.POUNDS, "1200"),
-     ("-3", Unit.RATIO, "-3"), ("-£12.50", Unit.POUNDS, "-12.5"), ("", Unit.PERCENT, None)],
+    [
+        ("88", Unit.PERCENT, "88"),
+        (" 88.0 ", Unit.PERCENT, "88.0"),
+        ("68.4%", Unit.PERCENT, "68.4"),
+        ("1,234.5", Unit.COUNT, None),
+        ("1,234", Unit.COUNT, "1234"),
+        ("£1,200", Unit.POUNDS, "1200"),
+        ("-3", Unit.RATIO, "-3"),
+        ("-£12.50", Unit.POUNDS, "-12.5"),
+        ("", Unit.PERCENT, None),
+    ],
 )
 def test_numbers_are_read_as_officers_type_them(typed, unit, expected):
     if typed and expected is None:
@@ -66,13 +74,15 @@ def test_too_many_decimal_places_is_explained():
 
 @pytest.mark.parametrize(
     ("typed", "unit", "message"),
-    [("-5", Unit.PERCENT, "Enter a percentage from 0 to 100"),
-     ("250", Unit.PERCENT, "Enter a percentage from 0 to 100"),
-     ("£1,200", Unit.PERCENT, "This measure is a percentage, not an amount in pounds"),
-     ("88%", Unit.POUNDS, "This measure is an amount in pounds, not a percentage"),
-     ("-1", Unit.COUNT, "Enter a count as a whole number, 0 or more"),
-     ("-2", Unit.DAYS, "Enter a number of days, 0 or more"),
-     ("12.345", Unit.POUNDS, "Enter an amount in pounds and pence")],
+    [
+        ("-5", Unit.PERCENT, "Enter a percentage from 0 to 100"),
+        ("250", Unit.PERCENT, "Enter a percentage from 0 to 100"),
+        ("£1,200", Unit.PERCENT, "This measure is a percentage, not an amount in pounds"),
+        ("88%", Unit.POUNDS, "This measure is an amount in pounds, not a percentage"),
+        ("-1", Unit.COUNT, "Enter a count as a whole number, 0 or more"),
+        ("-2", Unit.DAYS, "Enter a number of days, 0 or more"),
+        ("12.345", Unit.POUNDS, "Enter an amount in pounds and pence"),
+    ],
 )
 def test_a_value_its_unit_cannot_take_is_explained(typed, unit, message):
     with pytest.raises(ValueError, match=message):
@@ -92,10 +102,15 @@ def test_rows_show_last_quarter_and_the_target_carried_forward(medway):
 @pytest.mark.django_db
 def test_a_return_saves_every_cell_and_rates_it_against_the_carried_target(medway):
     council, officer, stage1, stage2 = medway
-    saved = submit_return(officer, council, Q3, [
-        ReturnEntry(stage1.pk, "88.0", "Good quarter"),
-        ReturnEntry(stage2.pk, "68.4", ""),
-    ])
+    saved = submit_return(
+        officer,
+        council,
+        Q3,
+        [
+            ReturnEntry(stage1.pk, "88.0", "Good quarter"),
+            ReturnEntry(stage2.pk, "68.4", ""),
+        ],
+    )
     assert len(saved) == 2
     v1 = KpiValue.objects.get(kpi=stage1, financial_year=2020, quarter=3)
     v2 = KpiValue.objects.get(kpi=stage2, financial_year=2020, quarter=3)
@@ -113,9 +128,15 @@ def test_a_return_saves_every_cell_and_rates_it_against_the_carried_target(medwa
 def test_one_bad_cell_saves_nothing(medway):
     council, officer, stage1, stage2 = medway
     with pytest.raises(ReturnInvalid) as invalid:
-        submit_return(officer, council, Q3, [
-            ReturnEntry(stage1.pk, "88.0"), ReturnEntry(stage2.pk, "abc"),
-        ])
+        submit_return(
+            officer,
+            council,
+            Q3,
+            [
+                ReturnEntry(stage1.pk, "88.0"),
+                ReturnEntry(stage2.pk, "abc"),
+            ],
+        )
     assert invalid.value.errors == {stage2.pk: "Enter a number, like 88.0 (not “abc”)"}
     assert not KpiValue.objects.filter(quarter=3).exists()
 
@@ -124,9 +145,15 @@ def test_one_bad_cell_saves_nothing(medway):
 def test_empty_cells_stay_empty_and_unchanged_cells_are_left_alone(medway):
     council, officer, stage1, stage2 = medway
     value = make_value(stage1, 2020, 3, 88, 80)
-    saved = submit_return(officer, council, Q3, [
-        ReturnEntry(stage1.pk, "88", "", value.version), ReturnEntry(stage2.pk, ""),
-    ])
+    saved = submit_return(
+        officer,
+        council,
+        Q3,
+        [
+            ReturnEntry(stage1.pk, "88", "", value.version),
+            ReturnEntry(stage2.pk, ""),
+        ],
+    )
     assert saved == []
     value.refresh_from_db()
     assert value.version == 1
@@ -145,8 +172,9 @@ def test_correcting_a_value_bumps_its_version_and_keeps_its_target(medway):
 @pytest.mark.django_db
 def test_a_lower_is_better_measure_is_rated_in_its_polarity(medway):
     council, officer, *_ = medway
-    days = make_kpi(council, code="DAYS", polarity=Polarity.LOWER, owner_user=officer,
-                    unit=Unit.DAYS)
+    days = make_kpi(
+        council, code="DAYS", polarity=Polarity.LOWER, owner_user=officer, unit=Unit.DAYS
+    )
     make_value(days, 2020, 2, 10, 12)
     make_value(days, 2020, 3, None, 12)
     submit_return(officer, council, Q3, [ReturnEntry(days.pk, "13", "", 1)])
@@ -173,9 +201,15 @@ def test_a_cell_changed_meanwhile_is_a_conflict_and_nothing_is_saved(medway):
     submit_return(admin, council, Q3, [ReturnEntry(stage1.pk, "75", "", value.version)])
 
     with pytest.raises(ReturnConflict) as conflict:
-        submit_return(officer, council, Q3, [
-            ReturnEntry(stage1.pk, "72", "", value.version), ReturnEntry(stage2.pk, "74"),
-        ])
+        submit_return(
+            officer,
+            council,
+            Q3,
+            [
+                ReturnEntry(stage1.pk, "72", "", value.version),
+                ReturnEntry(stage2.pk, "74"),
+            ],
+        )
     message = conflict.value.conflicts[stage1.pk].message
     assert message.startswith("Ann Lee saved 75 here while you were editing")
     value.refresh_from_db()
@@ -257,9 +291,14 @@ def test_concurrent_first_entries_on_postgresql_hit_the_unique_period(medway):
 def shown(value: KpiValue | None, typed: str, commentary: str = "") -> ReturnEntry:
     """An entry as the return page posts it: typed input beside what the page showed."""
     assert value is not None
-    return ReturnEntry(value.kpi_id, typed, commentary, value.version,
-                       shown_actual=f"{value.actual.normalize():f}" if value.actual else "",
-                       shown_commentary=value.commentary)
+    return ReturnEntry(
+        value.kpi_id,
+        typed,
+        commentary,
+        value.version,
+        shown_actual=f"{value.actual.normalize():f}" if value.actual else "",
+        shown_commentary=value.commentary,
+    )
 
 
 @pytest.mark.django_db
@@ -273,9 +312,15 @@ def test_a_cell_left_alone_is_not_written_even_if_someone_changed_it_meanwhile(m
 
     # The officer typed into A only; B goes back exactly as their page showed it.
     with pytest.raises(ReturnConflict) as conflict:
-        submit_return(officer, council, Q3, [
-            shown(loaded_a, "72"), shown(loaded_b, "60"),
-        ])
+        submit_return(
+            officer,
+            council,
+            Q3,
+            [
+                shown(loaded_a, "72"),
+                shown(loaded_b, "60"),
+            ],
+        )
     assert list(conflict.value.conflicts) == [stage1.pk]
     b.refresh_from_db()
     assert (b.actual, b.commentary, b.version) == (65, "Recounted", 2)
@@ -338,10 +383,16 @@ def test_values_a_unit_cannot_take_are_refused_and_nothing_is_saved(medway):
     council, officer, stage1, stage2 = medway
     money = make_kpi(council, code="£", unit=Unit.POUNDS, owner_user=officer)
     with pytest.raises(ReturnInvalid) as invalid:
-        submit_return(officer, council, Q3, [
-            ReturnEntry(stage1.pk, "-5"), ReturnEntry(stage2.pk, "£1,200"),
-            ReturnEntry(money.pk, "88%"),
-        ])
+        submit_return(
+            officer,
+            council,
+            Q3,
+            [
+                ReturnEntry(stage1.pk, "-5"),
+                ReturnEntry(stage2.pk, "£1,200"),
+                ReturnEntry(money.pk, "88%"),
+            ],
+        )
     assert invalid.value.errors == {
         stage1.pk: "Enter a percentage from 0 to 100",
         stage2.pk: "This measure is a percentage, not an amount in pounds",
@@ -363,9 +414,15 @@ def test_an_untouched_cell_is_not_checked_against_its_unit(medway):
 def test_commentary_never_brings_back_a_target_an_administrator_blanked(medway):
     council, officer, stage1, stage2 = medway
     blanked = make_value(stage1, 2020, 3, 82, None)  # Q2's 80 no longer applies
-    submit_return(officer, council, Q3, [
-        shown(blanked, "82", "Steady"), ReturnEntry(stage2.pk, "", "Not yet counted"),
-    ])
+    submit_return(
+        officer,
+        council,
+        Q3,
+        [
+            shown(blanked, "82", "Steady"),
+            ReturnEntry(stage2.pk, "", "Not yet counted"),
+        ],
+    )
     blanked.refresh_from_db()
     assert (blanked.commentary, blanked.target, blanked.version) == ("Steady", None, 2)
     new = KpiValue.objects.get(kpi=stage2, quarter=3)

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def test_a_percentage_outside_0_to_100_is_refused_as_actual_and_as_target():
     kpi = f.make_kpi(f.make_council(), unit=Unit.PERCENT)
-    value = KpiValue(kpi=kpi, financial_year=2020, quarter=3, actual=Decimal("250"),
-                     target=Decimal("-5"))
+    value = KpiValue(
+        kpi=kpi, financial_year=2020, quarter=3, actual=Decimal("250"), target=Decimal("-5")
+    )
     with pytest.raises(ValidationError) as exc:
         value.full_clean()
     assert exc.value.message_dict["actual"] == ["Enter a percentage from 0 to 100"]
@@ -32,9 +33,16 @@ def test_the_admin_refuses_a_negative_count(client):
     council = f.make_council("Medway Council")
     kpi = f.make_kpi(council, unit=Unit.COUNT, name="Compliments received")
     client.force_login(f.make_user("root", is_superuser=True, is_staff=True))
-    response = client.post(reverse("admin:kpis_kpivalue_add"), {
-        "kpi": kpi.pk, "financial_year": 2020, "quarter": 3, "month": 0, "actual": "-4",
-    })
+    response = client.post(
+        reverse("admin:kpis_kpivalue_add"),
+        {
+            "kpi": kpi.pk,
+            "financial_year": 2020,
+            "quarter": 3,
+            "month": 0,
+            "actual": "-4",
+        },
+    )
     assert response.status_code == 200
     assert "Enter a count as a whole number, 0 or more" in response.content.decode()
     assert not KpiValue.objects.exists()

@@ -21,11 +21,16 @@ DEMO_PASSWORD = "demo-councilplans"
 #: Which seeded actions each council's demo officer leads and updates.
 OFFICER_ACTIONS: dict[str, dict[str, Any]] = {
     # The Corporate Peer Challenge recommendations, with their dated updates.
-    "medway": {"plan__slug": "corporate-peer-challenge-action-plan-2018",
-               "theme__title__isnull": False, "order": 1},
+    "medway": {
+        "plan__slug": "corporate-peer-challenge-action-plan-2018",
+        "theme__title__isnull": False,
+        "order": 1,
+    },
     # "Our plans for transformation over the next two year are:"
-    "bromsgrove": {"plan__slug": "productivity-plan-2024-25",
-                   "description__startswith": "Our plans for transformation"},
+    "bromsgrove": {
+        "plan__slug": "productivity-plan-2024-25",
+        "description__startswith": "Our plans for transformation",
+    },
     # Appendix 1's 2012-13 points.
     "maidstone": {"plan__slug": "improvement-plan-2012-15", "horizon": "short"},
 }
@@ -71,8 +76,9 @@ class Command(BaseCommand):
                 for role, suffix, label in ROLES:
                     username = f"{council.slug}-{suffix}"
                     description = f"{label}, {council.short_name}"
-                    user = self._user(username, description, reset_password,
-                                      staff=role == Role.ADMIN)
+                    user = self._user(
+                        username, description, reset_password, staff=role == Role.ADMIN
+                    )
                     logins.append((username, description))
                     Membership.objects.update_or_create(
                         user=user, council=council, defaults={"role": role, "job_title": ""}
@@ -87,8 +93,15 @@ class Command(BaseCommand):
         for username, description in logins:
             self.stdout.write(f"  {username.ljust(width)}  {description}")
 
-    def _user(self, username: str, description: str, reset_password: bool, *,
-              superuser: bool = False, staff: bool = False) -> Any:
+    def _user(
+        self,
+        username: str,
+        description: str,
+        reset_password: bool,
+        *,
+        superuser: bool = False,
+        staff: bool = False,
+    ) -> Any:
         """The demo user, created or put right; its password is hashed only when needed."""
         wanted = {
             "email": f"{username}@example.org",
