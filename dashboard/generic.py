@@ -46,8 +46,6 @@ EXPORT_CONTENT_TYPES: dict[str, str] = {
 #: Rows fetched from the database at a time by an export: its memory does not grow with the
 #: rows, whatever the council's size.
 EXPORT_CHUNK = 2000
-#: How long a list's drawn body is kept (never stale: its key has the data version and day).
-LIST_CACHE_SECONDS = 24 * 3600
 
 
 def spreadsheet_text(value: Any) -> Any:
@@ -183,11 +181,7 @@ class CouncilListView(CouncilMixin, TemplateView):
     def body(self) -> SafeString:
         """The list's body (filters, downloads, table): from the cache when the council's
         data has not changed since it was drawn for the same filters, else drawn."""
-        key = self.list_cache_key()
-        body = cache.get(key)
-        if body is None:
-            body = self.render_body()
-            cache.set(key, body, LIST_CACHE_SECONDS)
+        body = cache.get_or_set(self.list_cache_key(), self.render_body)
         return mark_safe(body)  # noqa: S308  (rendered, and escaped, by the template engine)
 
     def render_body(self) -> str:

@@ -165,21 +165,15 @@ class DashboardView(CouncilMixin, TemplateView):
                 quarters=switch_quarters(self.council, quarter),
             )
         else:
-            key = dashboard_cache_key(self.council, quarter, as_of, show_red_flag)
-            cached = cache.get(key)
-            if cached is None:
-                cached = dashboard_body(self.council, quarter, show_red_flag)
-                cache.set(key, cached, DASHBOARD_CACHE_SECONDS)
-            body, quarters = cached
+            body, quarters = cache.get_or_set(
+                dashboard_cache_key(self.council, quarter, as_of, show_red_flag),
+                lambda: dashboard_body(self.council, quarter, show_red_flag),
+            )
             context.update(
                 quarters=quarters,
                 dashboard_body=mark_safe(body),  # rendered by the template engine (escaped there)
             )
         return context
-
-
-#: How long a rendered dashboard is kept (it is never stale: its key has the data version).
-DASHBOARD_CACHE_SECONDS = 24 * 3600
 
 
 def dashboard_cache_key(
@@ -226,10 +220,7 @@ class KpiDetailView(CouncilMixin, TemplateView):
         context["kpi"] = kpi
         # Drawn once per version of the council's data (every member reads the same page).
         key = f"kpi:{self.council.pk}:{self.council.data_version}:{kpi.pk}"
-        body = cache.get(key)
-        if body is None:
-            body = self.render_body(kpi, context)
-            cache.set(key, body, DASHBOARD_CACHE_SECONDS)
+        body = cache.get_or_set(key, lambda: self.render_body(kpi, context))
         context["body"] = mark_safe(body)  # rendered (and escaped) by the template engine
         return context
 

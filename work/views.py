@@ -177,11 +177,10 @@ def my_work(request: HttpRequest) -> HttpResponse:
     picked = request.GET.get("council")
     if picked is None:
         # The same page until the user's councils' data or their memberships change.
-        key = _my_work_cache_key(user, today)
-        body = cache.get(key)
-        if body is None:
-            body = _my_work_body(request, _my_work_context(user, today))
-            cache.set(key, body, MY_WORK_CACHE_SECONDS)
+        body = cache.get_or_set(
+            _my_work_cache_key(user, today),
+            lambda: _my_work_body(request, _my_work_context(user, today)),
+        )
         return _my_work_page(request, body, [])
     context = _my_work_context(user, today)
     councils = context["kpi_groups"]
@@ -205,11 +204,6 @@ def _my_work_page(request: HttpRequest, body: str, problems: list) -> HttpRespon
     # The body was rendered (and escaped) by the template engine.
     context = {"body": mark_safe(body), "problems": problems}  # noqa: S308
     return render(request, "work/my_work.html", context)
-
-
-#: How long a person's drawn My work is kept (never stale: its key has their councils'
-#: data versions, their memberships and the day).
-MY_WORK_CACHE_SECONDS = 24 * 3600
 
 
 def _my_work_cache_key(user: Any, today: Any) -> str:
@@ -520,9 +514,6 @@ def kpi_return(request: HttpRequest, council: str, year: str, quarter: str) -> H
     return _return_page(request, council_obj, period, body, problems, status)
 
 
-#: How long a drawn return form is kept (never stale: its key has the council's data version,
-#: the person and their role there).
-RETURN_CACHE_SECONDS = 24 * 3600
 #: Stands for the form's CSRF token in a cached return, replaced by the reader's own token.
 CSRF_PLACEHOLDER = "csrf-token-of-the-request-7f3c9a"
 
@@ -544,11 +535,12 @@ def _kpi_return_get(request: HttpRequest, council: str, year: str, quarter: str)
         f":{council_obj.user_role}:{int(request.user.is_superuser)}"
         f":{timezone.localdate().isoformat()}"
     )
-    body = cache.get(key)
-    if body is None:
+
+    def draw() -> str:
         rows = return_rows(request.user, council_obj, period)
-        body = _return_body(request, council_obj, period, [ReturnCell.stored(r) for r in rows])
-        cache.set(key, body, RETURN_CACHE_SECONDS)
+        return _return_body(request, council_obj, period, [ReturnCell.stored(r) for r in rows])
+
+    body = cache.get_or_set(key, draw)
     return _return_page(request, council_obj, period, body, [], 200)
 
 
