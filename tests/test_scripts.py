@@ -120,7 +120,8 @@ def test_national_generator_and_the_benchmarks_national_measurements(live_server
 
     from actions.models import Action, ActionUpdate
     from kpis.models import KpiValue
-    from plans.models import Council
+    from plans.models import Council, Role
+    from publishing.models import PublishedQuarter
 
     sys.path.insert(0, str(ROOT / "scripts"))
     with mock.patch.dict(os.environ):
@@ -141,12 +142,20 @@ def test_national_generator_and_the_benchmarks_national_measurements(live_server
     council = councils[0]
     users = {m.role: m.user for m in council.memberships.select_related("user")}
     users["super"] = get_user_model().objects.get(username="national-super")
-    pages = benchmark.national_pages(council, council.kpis.first(), year="2020-21")
+    benchmark.sign_off(council, users[Role.ADMIN], "Q3 2020/21")
+    benchmark.sign_off(council, users[Role.ADMIN], "Q3 2020/21")  # once only
+    assert PublishedQuarter.objects.filter(council=council).count() == 1
+    pages = benchmark.national_pages(council, council.kpis.first(), year="2020-21",
+                                     published="Q3 2020/21")
     for name, (role, url) in pages.items():
         browser = Client()
         browser.force_login(users[role])
         times, queries, status, size = benchmark.in_process(browser, url, 1)
         assert status == 200 and queries > 0 and size > 0, name
+    published = Client()
+    published.force_login(users["cabinet"])
+    response = published.get(pages["dashboard (published)"][1])
+    assert response.context["publication"] is not None  # drawn from the snapshot
     client.force_login(users["cabinet"])
     export = benchmark.export_urls(council.slug)["action XLSX"]
     rates, rows = benchmark.export_rate(client, export, 1)
