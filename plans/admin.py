@@ -12,6 +12,7 @@ import re
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
@@ -21,7 +22,9 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import Action
@@ -327,6 +330,16 @@ class CouncilScopedAdmin(CouncilScopedMixin, VersionedAdminMixin, SimpleHistoryA
     # A superuser's unfiltered national list is counted from the table's statistics, once.
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+
+    def action_checkbox(self, obj):
+        """Django's row checkbox, the same markup drawn without the widget's templates (50
+        template renders a page were about a third of a list's time)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
 
     def get_ordering(self, request):
         """A superuser's list of every council's rows, unfiltered, lists the newest first
