@@ -106,30 +106,30 @@ def attention_report(
         .select_related("plan__council", "theme")
         .order_by("due_date", "reference", "pk")
     )
-    # Each action's latest update as at then, in one query.
-    update_ids = [action.state_update_id for action in actions if action.state_update_id]
-    updates = {
-        u.pk: u for u in ActionUpdate.objects.filter(pk__in=update_ids).select_related("author")
-    }
     report = AttentionReport(as_at_quarter=quarter if as_at else None)
     rows = []
     for action in actions:
         show_state(action)
-        row = ActionRow(
-            action=action,
-            status=ActionStatus(action.status),
-            overdue=is_overdue_at(action, judged_at),
-            latest_update=updates.get(action.state_update_id),
-        )
-        if row.status is ActionStatus.NOT_REPORTED:
+        status, overdue = ActionStatus(action.status), is_overdue_at(action, judged_at)
+        if status is ActionStatus.NOT_REPORTED:
             report.not_reported += 1
             continue
-        report.off_track += row.status is ActionStatus.OFF_TRACK
-        report.at_risk += row.status is ActionStatus.AT_RISK
-        report.overdue += row.overdue
-        rows.append(row)
+        report.off_track += status is ActionStatus.OFF_TRACK
+        report.at_risk += status is ActionStatus.AT_RISK
+        report.overdue += overdue
+        rows.append((action, status, overdue))
     severity = {ActionStatus.OFF_TRACK: 0, ActionStatus.AT_RISK: 1}
-    rows.sort(key=lambda r: (severity.get(r.status, 2), not r.overdue))
+    rows.sort(key=lambda r: (severity.get(r[1], 2), not r[2]))
     report.total = len(rows)
-    report.rows = rows[:limit]
+    shown = rows[:limit]
+    # The latest update as at then of each action shown (not of every one counted), in one
+    # query.
+    update_ids = [action.state_update_id for action, _, _ in shown if action.state_update_id]
+    updates = {
+        u.pk: u for u in ActionUpdate.objects.filter(pk__in=update_ids).select_related("author")
+    }
+    report.rows = [
+        ActionRow(action, status, overdue, updates.get(action.state_update_id))
+        for action, status, overdue in shown
+    ]
     return report
