@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from actions.models import ActionStatus
 from plans.models import Role
@@ -93,17 +94,18 @@ def text(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+def measure_row_pattern(code: str) -> str:
+    """A measure's row (of the measures' or the comparison table), found by its code cell."""
+    return rf"<tr><td[^>]*>({re.escape(escape(code))}</td>.*?)</tr>"
+
+
 def row_text(response, code: str, table_class: str = "app-summary-table") -> str:
     html = response.content.decode()
     tables = [
         part.split("</table>", 1)[0]
         for part in re.split(rf'class="govuk-table {table_class}[ "]', html)[1:]
     ]
-    row = re.search(
-        rf'<tr class="govuk-table__row" data-code="{re.escape(code)}">(.*?)</tr>',
-        "".join(tables),
-        re.S,
-    )
+    row = re.search(measure_row_pattern(code), "".join(tables), re.S)
     assert row, f"no row {code}"
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row.group(1))).strip()
 
