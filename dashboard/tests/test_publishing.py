@@ -310,3 +310,24 @@ def test_the_cabinet_pack_is_for_cabinet_and_administrators_of_a_published_quart
     assert "Download the cabinet pack" not in text(client.get(url("dashboard")))
     client.logout()
     assert client.get(url("cabinet-pack")).status_code == 302
+
+
+def test_a_published_quarter_keeps_its_comparison_with_earlier_quarters(client, world):
+    """The live dashboard links to the comparison (a page of its own); a published quarter's
+    record, and so its cabinet pack, holds the table itself, and the page leads there."""
+    client.force_login(world["cabinet"])
+    draft = client.get(url("dashboard")).content.decode()
+    assert "app-comparison-table" not in draft and url("quarter-comparison") in draft
+    sign_off(client, world["admin"])
+    published = PublishedQuarter.objects.get()
+    assert "app-comparison-table" in published.body_html
+    client.force_login(world["cabinet"])
+    response = client.get(url("quarter-comparison"))
+    assert response.status_code == 302
+    assert response.url == url("dashboard") + "#comparison"
+    page = client.get(response.url).content.decode()
+    table = page[page.index("app-comparison-table") :].split("</table>")[0]
+    assert "DIGI TU 01" in table and "68.4%" in table
+    # Another council's members find nothing there.
+    client.force_login(world["other_admin"])
+    assert client.get(url("quarter-comparison")).status_code == 404
