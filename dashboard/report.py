@@ -5,6 +5,7 @@ a published snapshot holds exactly what the dashboard drew."""
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -21,9 +22,16 @@ from risks.reports import risk_report
 BODY_TEMPLATE = "dashboard/includes/dashboard_body.html"
 
 
+#: A run of whitespace holding a line break: the templates' indentation and the blank lines
+#: their tags leave. Outside pre-formatted text (the body has none: commentary is drawn
+#: through linebreaks) a browser shows it as one space, as it shows a line break.
+_INDENT = re.compile(r"\s*\n\s*")
+
+
 def render_body(context: dict[str, Any]) -> str:
-    """The report's body drawn with ``context`` (a ``report_context``)."""
-    return render_to_string(BODY_TEMPLATE, context)
+    """The report's body drawn with ``context`` (a ``report_context``), without repeated
+    whitespace (the page is large: a row per measure)."""
+    return _INDENT.sub("\n", render_to_string(BODY_TEMPLATE, context))
 
 
 def trend_key(report) -> list[Trend]:

@@ -20,6 +20,11 @@ urlpatterns = [
         name="dashboard",
     ),
     path(
+        "<slug:council>/<str:year>/<str:quarter>/comparison/",
+        views.ComparisonView.as_view(),
+        name="quarter-comparison",
+    ),
+    path(
         "<slug:council>/<str:year>/<str:quarter>/sign-off/",
         publishing_views.SignOffView.as_view(),
         name="sign-off",

@@ -28,6 +28,7 @@ from kpis.models import KPI
 from kpis.reports import (
     kpi_history,
     kpi_yearly_targets,
+    quarterly_report,
     quarters_with_data,
     reporting_quarters,
     sparkline,
@@ -174,6 +175,55 @@ class DashboardView(CouncilMixin, TemplateView):
                 dashboard_body=mark_safe(body),  # rendered by the template engine (escaped there)
             )
         return context
+
+
+class ComparisonView(CouncilMixin, TemplateView):
+    """Each measure in the quarter, the previous quarter and the same quarter last year: the
+    dashboard's comparison, on a page of its own so the dashboard does not repeat every
+    measure. A published quarter keeps the table in its record, so it is shown there."""
+
+    template_name = "dashboard/comparison.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            self.quarter = Quarter.from_slug(kwargs["year"], kwargs["quarter"])
+        except ValueError as exc:
+            raise Http404(str(exc)) from None
+        if publishing.publication(self.council, self.quarter) is not None:
+            return HttpResponseRedirect(dashboard_url(self.council, self.quarter) + "#comparison")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        quarter = self.quarter
+        context.update(
+            quarter=quarter,
+            dashboard_href=dashboard_url(self.council, quarter),
+            dashboard_text=f"Performance: {quarter}",
+        )
+        # Drawn once per version of the council's data (every member reads the same page).
+        key = f"comparison:{self.council.pk}:{self.council.data_version}:{quarter.slug}"
+        body, report_quarters = cache.get_or_set(key, lambda: self.render_body(quarter))
+        context["body"] = mark_safe(body)  # rendered (and escaped) by the template engine
+        context["report"] = report_quarters
+        return context
+
+    def render_body(self, quarter: Quarter) -> tuple[str, dict[str, str]]:
+        report = quarterly_report(self.council, quarter)
+        body = render_to_string(
+            "dashboard/comparison_body.html",
+            {
+                "council": self.council,
+                "quarter": quarter,
+                "report": report,
+                "rag_scheme": report.scheme,
+            },
+        )
+        quarters = {
+            "same_quarter_last_year": str(report.same_quarter_last_year),
+            "previous_quarter": str(report.previous_quarter),
+        }
+        return body, quarters
 
 
 def dashboard_cache_key(

@@ -60,8 +60,7 @@ def trend_tag(result) -> SafeString:
     word = "NA" if trend is Trend.NA else trend.value
     reported = getattr(result, "reported", False)
     return format_html(
-        '<span class="app-trend app-trend--{}"><span class="app-trend__arrow" aria-hidden="true">'
-        '{}</span> <abbr title="{}">{}</abbr>{}</span>',
+        '<span class="t t-{}"><i aria-hidden="true">{}</i> <abbr title="{}">{}</abbr>{}</span>',
         trend.value.lower(),
         trend.arrow,
         trend.label,

@@ -1,11 +1,13 @@
 """The quarterly dashboard's repeated rows, each drawn by one tag call (not a template with a
-tag per cell): the page holds a row per measure in two tables, and at a thousand measures
-the per-cell template work was most of the page's time.
+tag per cell): the page holds a row per measure, and at a thousand measures the per-cell
+template work was most of the page's time.
 
 Presentation only: the figures, statuses and trends arrive computed in the report rows
-(kpis.reports.MeasureRow). The markup is that of the templates it replaces, made lean: the
-cells take their look from their table's class (``app-cells`` in app.css), a status tag and
-a trend are drawn once per state and reused, and no whitespace is repeated between rows.
+(kpis.reports.MeasureRow). The markup is lean, as a row is repeated for every measure (a
+council of 100 measures must draw its dashboard in under 100 KB): the cells take their look
+from their table's class (``app-cells`` in app.css), the stacked (phone) layout's column
+labels come from the stylesheet by column (not a ``data-label`` on every cell), a status tag
+and a trend are drawn once per state and reused, and no whitespace is repeated between rows.
 """
 
 from __future__ import annotations
@@ -56,14 +58,14 @@ class _Drawn:
         return drawn
 
     def trend(self, result: Any) -> str:
+        """A trend's cell: its arrow (hidden from screen readers) and the report's word."""
         reported = bool(getattr(result, "reported", False))
         key = (Trend(result.trend), reported)
         drawn = self.trends.get(key)
         if drawn is None:
             trend = key[0]
             drawn = self.trends[key] = format_html(
-                '<span class="app-trend app-trend--{}"><span class="app-trend__arrow" '
-                'aria-hidden="true">{}</span> <abbr title="{}">{}</abbr>{}</span>',
+                '<td class="t t-{}"><i aria-hidden="true">{}</i> <abbr title="{}">{}</abbr>{}</td>',
                 trend.value.lower(),
                 trend.arrow,
                 trend.label,
@@ -96,7 +98,9 @@ def _figure(period: Any, unit: str) -> str:
 @register.simple_tag(takes_context=True)
 def measure_row(context: template.Context, row: Any) -> SafeString:
     """A measure's line in its priority's table: code, status, name (a link), value, target
-    and the two trends, each cell labelled for the stacked (phone) layout."""
+    and the two trends. The stylesheet (``.app-summary-table`` in app.css) styles each cell
+    by its column (figures kept on one line and aligned right) and, in the stacked (phone)
+    layout, labels it, so the columns' order is fixed here."""
     drawn = _drawn(context)
     kpi, current = row.kpi, row.current
     tag, colour, _ = drawn.state(row.rag)
@@ -105,22 +109,21 @@ def measure_row(context: template.Context, row: Any) -> SafeString:
     target = "No target" if kpi.data_only else escape(format_measure(current.target, kpi.unit))
     code = escape(kpi.code)
     return mark_safe(
-        f'<tr class="govuk-table__row" data-code="{code}">'
-        f'<td class="n" data-label="Code"{"" if kpi.code else " data-empty"}>{code or "–"}</td>'
-        f'<td class="app-rag-cell app-rag-cell--{colour}" data-label="Status">{tag}</td>'
-        f'<th scope="row" data-label="Measure"><a class="govuk-link" '
+        f"<tr><td{'' if kpi.code else ' data-empty'}>{code or '–'}</td>"
+        f'<td class="c-{colour}">{tag}</td>'
+        f'<th scope="row"><a class="govuk-link" '
         f'href="{drawn.url_before}{kpi.pk}{drawn.url_after}">{escape(kpi.name)}</a></th>'
-        f'<td class="n r" data-label="Value">{_figure(current, kpi.unit)}{outturn}</td>'
-        f'<td class="n r" data-label="Target">{target}</td>'
-        f'<td data-label="Long trend">{drawn.trend(row.long)}</td>'
-        f'<td data-label="Short trend">{drawn.trend(row.short)}</td></tr>'
+        f"<td>{_figure(current, kpi.unit)}{outturn}</td><td>{target}</td>"
+        f"{drawn.trend(row.long)}{drawn.trend(row.short)}</tr>"
     )
 
 
 @register.simple_tag(takes_context=True)
 def comparison_row(context: template.Context, row: Any) -> SafeString:
     """A measure in the same quarter last year, the previous quarter and this one: each
-    figure in a cell coloured by its status, with the status's word."""
+    figure in a cell coloured by its status, with the status's word. (The quarters' names
+    change with the page, so these cells keep a ``data-label`` for the stacked layout; the
+    table is on its own page, and in a published quarter's record, not on the dashboard.)"""
     drawn = _drawn(context)
     kpi = row.kpi
     code = escape(kpi.code)
@@ -133,14 +136,12 @@ def comparison_row(context: template.Context, row: Any) -> SafeString:
         if period.outturn_label:
             figure += f'<span class="govuk-body-s">({escape(period.outturn_label)})</span> '
         label = escape(str(period.quarter))
-        cells.append(
-            f'<td class="n r app-rag-cell app-rag-cell--{colour}" data-label="{label}">'
-            f"{figure}{word}</td>"
-        )
+        cells.append(f'<td class="n r c-{colour}" data-label="{label}">{figure}{word}</td>')
     return mark_safe(
-        f'<tr class="govuk-table__row" data-code="{code}">'
-        f'<td class="n" data-label="Code"{"" if kpi.code else " data-empty"}>{code or "–"}</td>'
-        f'<th scope="row" data-label="Measure">{escape(kpi.name)}</th>{"".join(cells)}</tr>'
+        f'<tr><td class="n" data-label="Code"{"" if kpi.code else " data-empty"}>{code or "–"}</td>'
+        f'<th scope="row" data-label="Measure"><a class="govuk-link" '
+        f'href="{drawn.url_before}{kpi.pk}{drawn.url_after}">{escape(kpi.name)}</a></th>'
+        f"{''.join(cells)}</tr>"
     )
 
 
@@ -161,17 +162,13 @@ def measure_comment(context: template.Context, row: Any) -> SafeString:
             '<span class="govuk-details__summary-text">{}</span></summary>'
             '<div class="govuk-details__text">{}</div></details>',
             label,
-            linebreaks(text, autoescape=True),
+            mark_safe(linebreaks(text, autoescape=True)),  # escaped by linebreaks itself
         )
     else:
-        words = format_html(
-            '<div class="app-commentary app-commentary--short"><span class="govuk-visually-hidden">'
-            "{}: </span>{}</div>",
-            label,
-            linebreaks(text, autoescape=True),
-        )
+        # Named by its dt (the measure) already: no hidden label repeating the name.
+        words = mark_safe(linebreaks(text, autoescape=True))  # escaped by linebreaks itself
     return format_html(
-        '<dt>{}{} <span class="govuk-!-font-weight-regular">{}</span></dt><dd>{}</dd>',
+        "<dt>{}{} {}</dt><dd>{}</dd>",
         f"{kpi.code} " if kpi.code else "",
         kpi.name,
         tag,

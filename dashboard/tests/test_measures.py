@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from core.targets import TargetKind
+from dashboard.tests.test_views import measure_row_pattern
 from kpis.models import Frequency, KpiTarget
 from plans.models import Role
 from tests.factories import make_council, make_kpi, make_plan, make_theme, make_user, make_value
@@ -70,9 +71,7 @@ def reader(client, council):
 
 
 def _row(html: str, code: str) -> str:
-    match = re.search(
-        rf'<tr class="govuk-table__row" data-code="{re.escape(code)}">(.*?)</tr>', html, re.S
-    )
+    match = re.search(measure_row_pattern(code), html, re.S)
     assert match, code
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1))).strip()
 

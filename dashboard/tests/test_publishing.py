@@ -16,6 +16,7 @@ from django.utils import timezone
 from actions.models import ActionStatus
 from core.periods import Quarter
 from dashboard import publishing
+from dashboard.tests.test_views import measure_row_pattern
 from kpis.models import KpiValue
 from plans.models import Role
 from publishing.models import PublishedQuarter
@@ -194,7 +195,7 @@ def test_the_snapshot_keeps_the_published_value_and_shows_the_correction(client,
     response = client.get(url("dashboard"))
     page = text(response)
     # The published figure stays in the report; the correction is shown beside it.
-    row = re.search(r'data-code="DIGI TU 01">(.*?)</tr>', response.content.decode(), re.S)
+    row = re.search(measure_row_pattern("DIGI TU 01"), response.content.decode(), re.S)
     assert "68.4%" in row.group(1) and "80%" not in row.group(1)
     today = timezone.localdate()
     assert f"Corrected after publishing: 80% (was 68.4%), by Olu Ade, {today:%-d %B %Y}" in page
@@ -309,3 +310,24 @@ def test_the_cabinet_pack_is_for_cabinet_and_administrators_of_a_published_quart
     assert "Download the cabinet pack" not in text(client.get(url("dashboard")))
     client.logout()
     assert client.get(url("cabinet-pack")).status_code == 302
+
+
+def test_a_published_quarter_keeps_its_comparison_with_earlier_quarters(client, world):
+    """The live dashboard links to the comparison (a page of its own); a published quarter's
+    record, and so its cabinet pack, holds the table itself, and the page leads there."""
+    client.force_login(world["cabinet"])
+    draft = client.get(url("dashboard")).content.decode()
+    assert "app-comparison-table" not in draft and url("quarter-comparison") in draft
+    sign_off(client, world["admin"])
+    published = PublishedQuarter.objects.get()
+    assert "app-comparison-table" in published.body_html
+    client.force_login(world["cabinet"])
+    response = client.get(url("quarter-comparison"))
+    assert response.status_code == 302
+    assert response.url == url("dashboard") + "#comparison"
+    page = client.get(response.url).content.decode()
+    table = page[page.index("app-comparison-table") :].split("</table>")[0]
+    assert "DIGI TU 01" in table and "68.4%" in table
+    # Another council's members find nothing there.
+    client.force_login(world["other_admin"])
+    assert client.get(url("quarter-comparison")).status_code == 404

@@ -10,6 +10,7 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from actions.models import ActionStatus
@@ -94,13 +95,17 @@ def test_key_is_folded_away(client, council):
     assert "govuk-details__summary" in key and "met or exceeded target" in key
 
 
-def test_risks_per_priority_are_a_table_only_under_their_priority(client, council):
+def test_risks_per_priority_link_to_the_register_only_under_their_priority(client, council):
     html = dashboard(client, council)
     measures = between(html, 'id="measures"', 'id="comparison"')
     value = between(measures, "Giving value for money", "Digital innovation")
     risks = value.split("Strategic risks pertaining to this priority (1)")[1]
-    assert "<table" in risks
-    assert "SR03B" in text(risks) and "L – very high, I – catastrophic" in text(risks)
+    # A link to the risk's row of the register (not the row again), with its score.
+    assert "<table" not in risks
+    anchor = re.search(r'href="#(risk-\d+)">SR03B Finances</a>: AI high', risks).group(1)
+    register = between(html, 'id="risks"', 'id="savings"')
+    row = between(register, f'<tr id="{anchor}">', "</tr>")
+    assert "SR03B" in text(row) and "L – very high, I – catastrophic" in text(row)
     # Risks without themes are not repeated under every priority: only in the register.
     assert "SR46" not in measures and "SR37" not in measures
     assert "SR46" in between(html, 'id="risks"', 'id="savings"')
@@ -151,11 +156,23 @@ def test_long_action_list_is_cut_with_links_to_the_action_list(client, council):
 def test_wide_tables_stack_with_labelled_cells_and_the_heat_map_scrolls_by_keyboard(
     client, council
 ):
+    current = council.plans.get(title="Council Plan 2020/21")
+    make_action(current, title="Behind", status=ActionStatus.OFF_TRACK)
     html = dashboard(client, council)
-    summary = re.search(
-        r'<table class="govuk-table app-summary-table app-stack app-cells">.*?</table>', html, re.S
-    ).group(0)
-    assert 'data-label="Target"' in summary and 'data-label="Short trend"' in summary
+    # Lean tables label their cells (stacked on a phone) from the stylesheet, by column: each
+    # column's label there is its header's text.
+    css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text()
+    for table in ("app-summary-table", "app-risk-table", "app-actions-table"):
+        drawn = re.search(rf'<table class="govuk-table {table} [^"]*">.*?</table>', html, re.S)
+        assert drawn, table
+        headers = re.findall(r'<th scope="col"[^>]*>([^<]+)', drawn.group(0))
+        row = re.search(r"<tbody[^>]*>\s*(<tr.*?</tr>)", drawn.group(0), re.S).group(1)
+        cells = re.findall(r"<(td|th)[ >]", row)
+        assert len(cells) == len(headers), table
+        for number, (cell, header) in enumerate(zip(cells, headers, strict=True), start=1):
+            if cell == "td":  # the row's header (th) is shown first, unlabelled
+                rule = rf'\.{table} > tbody > tr > :nth-child\({number}\)::before \{{\s*content: "'
+                assert re.search(rule + re.escape(header.strip()) + '"', css), (table, header)
     heat = html[html.rindex("<div", 0, html.index("app-heat-map")) :]
     opening = heat[: heat.index(">") + 1]
     assert 'tabindex="0"' in opening and 'role="region"' in opening and "aria-label=" in opening

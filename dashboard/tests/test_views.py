@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from actions.models import ActionStatus
 from plans.models import Role
@@ -93,17 +94,18 @@ def text(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+def measure_row_pattern(code: str) -> str:
+    """A measure's row (of the measures' or the comparison table), found by its code cell."""
+    return rf"<tr><td[^>]*>({re.escape(escape(code))}</td>.*?)</tr>"
+
+
 def row_text(response, code: str, table_class: str = "app-summary-table") -> str:
     html = response.content.decode()
     tables = [
         part.split("</table>", 1)[0]
         for part in re.split(rf'class="govuk-table {table_class}[ "]', html)[1:]
     ]
-    row = re.search(
-        rf'<tr class="govuk-table__row" data-code="{re.escape(code)}">(.*?)</tr>',
-        "".join(tables),
-        re.S,
-    )
+    row = re.search(measure_row_pattern(code), "".join(tables), re.S)
     assert row, f"no row {code}"
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row.group(1))).strip()
 
@@ -185,8 +187,19 @@ def test_dashboard_shows_key_counts_comparison_risks_savings_actions(client, med
     assert "Giving value for money 1 0 1 0 0" in glance
     assert "Digital innovation 0 0 0 1 0" in glance
     assert "All measures 1 0 1 1 0" in glance
-    comparison = row_text(response, "CC S2", "app-comparison-table")
-    assert comparison == "CC S2 Corporate complaints stage 2 76.7% Green 88.9% Green 68.4% Red"
+    # The comparison with earlier quarters is one click away (a page of its own).
+    link = re.search(
+        r'<a class="govuk-link" href="([^"]+)">Each measure in Q3 2019/20, Q2 2020/21 and '
+        r"Q3 2020/21</a>",
+        response.content.decode(),
+    )
+    assert "app-comparison-table" not in response.content.decode()
+    comparison = client.get(link.group(1))
+    assert comparison.status_code == 200
+    assert row_text(comparison, "CC S2", "app-comparison-table") == (
+        "CC S2 Corporate complaints stage 2 76.7% Green 88.9% Green 68.4% Red"
+    )
+    assert "Q3 2019/20" in text(comparison) and "Performance: Q3 2020/21" in text(comparison)
     assert "SR03B Finances Chief Finance Officer AI L – very high, I – catastrophic" in page
     # The heat map counts each risk in its cell, as text.
     # The band's name is shown in the cell beside its colour.
@@ -362,7 +375,11 @@ def test_each_priority_names_the_strategic_risks_pertaining_to_it(client, db):
         measures.index("Giving value for money") : measures.index("Digital innovation")
     ]
     assert "Strategic risks pertaining to this priority (1)" in value_section
-    risk_row = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", value_section.split("<tbody")[2]))
+    # A link to the risk's row in the register, where its detail is (not the row again).
+    anchor = re.search(r'href="#(risk-\d+)">SR03B Finances</a>', value_section).group(1)
+    register = page[page.index('id="risks"') :]
+    risk_row = register[register.index(f'<tr id="{anchor}">') :].split("</tr>")[0]
+    risk_row = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", risk_row))
     assert "SR03B Finances" in risk_row and "AI L – very high, I – catastrophic" in risk_row
     digital_section = measures.split("Digital innovation")[1]
     assert "Strategic risks pertaining to" not in digital_section

@@ -37,6 +37,7 @@ def medway_pages():
     return {
         "council-home": "/medway/",
         "dashboard": "/medway/2020-21/q3/",
+        "comparison": "/medway/2020-21/q3/comparison/",
         "kpi": f"/medway/kpis/{stage2.pk}/",
         "kpi-list": "/medway/kpis/",
         "action-list": "/medway/actions/",
@@ -102,12 +103,33 @@ def test_dashboard_on_a_phone_opens_with_the_summary_and_reaches_the_heat_map_by
     page.set_viewport_size({"width": 390, "height": HEIGHT})
     login("officer")
     page.goto(f"{live_server.url}{medway_pages['dashboard']}")
-    # Tables stack: each value is labelled with its column.
+    # Tables stack: each value is labelled with its column (the stylesheet names each column).
+    table = page.locator("table.app-summary-table").first
     row = page.locator("table.app-summary-table tr", has_text="Stage 2 corporate complaints")
-    target = row.locator('[data-label="Target"]')
+    target = row.locator("td:nth-child(5)")
     expect(target).to_contain_text("75%")
     label = target.evaluate("(el) => getComputedStyle(el, '::before').content")
     assert label == '"Target"'
+    headers = table.locator("thead th").all_inner_texts()
+    labels = table.locator("tbody tr").first.locator("td, th").evaluate_all(
+        "(cells) => cells.map((c) => c.tagName === 'TH' ? 'row header'"
+        " : getComputedStyle(c, '::before').content.replaceAll('\"', ''))"
+    )
+    assert labels == [
+        "row header" if header == "Measure" else header for header in headers
+    ], labels
+    # The register's rows too, and the actions'.
+    for name, heading in (("app-risk-table", "Risk"), ("app-actions-table", "Action")):
+        stacked = page.locator(f"table.{name}").first
+        headers = stacked.locator("thead th").all_inner_texts()
+        labels = stacked.locator("tbody tr").first.locator("td, th").evaluate_all(
+            "(cells) => cells.map((c) => c.tagName === 'TH' ? 'row header'"
+            " : getComputedStyle(c, '::before').content.replaceAll('\"', ''))"
+        )
+        expected = ["row header" if h == heading else h for h in headers]
+        assert [label.split(" (")[0] for label in labels] == [
+            h.split(" (")[0] for h in expected
+        ], (name, labels)
     # The key is folded; opening it shows the statuses.
     key = page.get_by_text("Key: statuses and trends")
     expect(page.get_by_text("met or exceeded target")).to_be_hidden()

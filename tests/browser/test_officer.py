@@ -96,10 +96,13 @@ def test_officer_updates_an_action_and_enters_a_return_then_cabinet_sees_the_rag
     # The cabinet member sees the new RAG on the dashboard.
     login("leader")
     page.goto(f"{live_server.url}/medway/2020-21/q3/")
-    row = page.locator("tr[data-code='CS2']").first
+    rows = page.locator("table.app-summary-table tbody tr")
+    row = rows.filter(has=page.get_by_role("cell", name="CS2", exact=True)).first
     expect(row).to_contain_text("Red")
     expect(row).to_contain_text("68.4")
-    expect(page.locator("tr[data-code='CS1']").first).to_contain_text("Green")
+    expect(rows.filter(has=page.get_by_role("cell", name="CS1", exact=True)).first).to_contain_text(
+        "Green"
+    )
     expect(page).to_have_url(re.compile(r"/medway/2020-21/q3/$"))
     assert_accessible("dashboard seen by the cabinet member")
     screenshot("cabinet-dashboard-after-return")
