@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
@@ -157,16 +158,25 @@ class KpiFilterSet(CouncilFilterSet):
         request = kwargs.get("request")
         self._today = kwargs.get("today") or timezone.localdate()
         user = getattr(request, "user", None)
-        stored = (
-            KpiValue.objects.visible_to(user)
-            .with_valid_period()
-            .filter(kpi__council=council)
-            .order_by()
-            .values_list("financial_year", "quarter", "month")
-            .distinct()
+
+        def stored_periods() -> set[tuple[int, int]]:
+            stored = (
+                KpiValue.objects.visible_to(user)
+                .with_valid_period()
+                .filter(kpi__council=council)
+                .order_by()
+                .values_list("financial_year", "quarter", "month")
+                .distinct()
+            )
+            return {(year, _effective_quarter(q, m)) for year, q, m in stored}
+
+        #: (financial year, quarter) pairs with values; quarter 0 for annual values. Reading
+        #: them scans every value of the council (most of a list's or export's fixed cost),
+        #: so they are kept in the cache for the council's data version, as the list body
+        #: is: every member of the council (the view lets no one else in) sees the same.
+        self.available = cache.get_or_set(
+            f"kpi-periods:{council.pk}:{council.data_version}", stored_periods
         )
-        #: (financial year, quarter) pairs with values; quarter 0 for annual values.
-        self.available = {(year, _effective_quarter(q, m)) for year, q, m in stored}
         super().__init__(self._with_period(data), queryset, **kwargs)
 
     def _default_period(self, year: int | None, quarter: int | None) -> tuple[int, int]:
@@ -262,8 +272,11 @@ class KpiFilterSet(CouncilFilterSet):
                 theme.pk: theme
                 for theme in plain_instances(Theme.objects.filter(pk__in=theme_ids).order_by())
             }
+            council = self.council
             for kpi in kpis:
-                kpi.theme = themes.get(kpi.theme_id)
+                # The relations as ForeignKey assignment caches them (the ids already match),
+                # without the descriptor's checks for each of thousands of rows.
+                kpi._state.fields_cache = {"theme": themes.get(kpi.theme_id), "council": council}
             # Two queries for all the measures, their rows read as plain values (not model
             # instances built one by one: most of a long list's or export's time), ordered by
             # the measure's id, not its council/theme (the models' ordering joins).
@@ -279,12 +292,13 @@ class KpiFilterSet(CouncilFilterSet):
         scheme = rag_scheme(self.council)
         rows = []
         for kpi in kpis:
-            kpi.council = self.council  # one council object: its scheme is loaded once
+            # One council object (its scheme is loaded once), set above; each value's and
+            # target's measure cached as ``value.kpi = kpi`` would cache it.
             for value in kpi.year_values:
-                value.kpi = kpi
+                value._state.fields_cache = {"kpi": kpi}
             targets = {(kpi.pk, setting.financial_year): setting for setting in kpi.targets}
             for setting in kpi.targets:
-                setting.kpi = kpi
+                setting._state.fields_cache = {"kpi": kpi}
             if kpi.frequency == Frequency.ANNUAL:
                 value = value_for_quarter(kpi, kpi.year_values, period.number)
                 last_year = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 import django_filters
@@ -81,9 +82,10 @@ class RiskFilterSet(CouncilFilterSet):
         # Read as plain rows (plans.querysets.plain_instances), without the themes the
         # queryset prefetches for other pages (the register shows none); of their relations
         # only the council (the list's) and the risk a merged one went into are drawn.
-        risks = sorted(
-            plain_instances(self.qs.prefetch_related(None)), key=lambda risk: risk.sort_key
-        )
+        risks = list(plain_instances(self.qs.prefetch_related(None)))
+        for risk in risks:
+            risk.reference_key = risk.sort_key  # worked out once: sorted on, and by the table
+        risks.sort(key=attrgetter("reference_key"))
         merged_ids = {risk.merged_into_id for risk in risks} - {None}
         merged = (
             {
@@ -136,7 +138,6 @@ class RiskFilterSet(CouncilFilterSet):
             risk.residual_parsed = parse(risk.residual_score)  # None if empty or off the matrix
             risk.target_parsed = parse(risk.target_score)
             risk.residual_severity = risk.residual_parsed.severity if risk.residual_parsed else 0
-            risk.reference_key = risk.sort_key
             assessments = history.get(risk.pk, [])
             risk.latest_assessment = assessments[-1] if assessments else None
             risk.direction_computed = assessed_direction(assessments, matrix) or risk.direction
