@@ -222,7 +222,8 @@ class KpiFilterSet(CouncilFilterSet):
             .values_list("owner", flat=True)
             .distinct()
         )
-        self.set_filter_choices("owner", text_choices(owners))
+        # Read when the form is drawn or an owner is asked for, not for every export.
+        self.set_filter_choices("owner", lambda: text_choices(owners))
         years = {y for y, _ in self.available} | {FinancialYear.for_date(self.today).start_year}
         self.set_filter_choices("financial_year", year_choices(range(min(years), max(years) + 1)))
         self.set_filter_choices("rag", rag_scheme(self.council).choices())

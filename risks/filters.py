@@ -64,7 +64,8 @@ class RiskFilterSet(CouncilFilterSet):
             .values_list("owner", flat=True)
             .distinct()
         )
-        self.set_filter_choices("owner", text_choices(owners))
+        # Read when the form is drawn or an owner is asked for, not for every export.
+        self.set_filter_choices("owner", lambda: text_choices(owners))
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(
