@@ -324,6 +324,9 @@ class KpiFilterSet(CouncilFilterSet):
                 outturn = next(
                     (v for v in kpi.year_values if v.is_outturn and v.financial_year == year), None
                 )
+            # The row keeps the values it shows; the rest are let go (memory, and the
+            # garbage collector's work, grow less with the rows).
+            del kpi.year_values, kpi.targets
             rows.append(
                 KpiRow(
                     kpi,
