@@ -29,6 +29,10 @@ from plans.querysets import plain_instances
 
 QUARTER_CHOICES = [(str(n), f"Q{n}") for n in range(1, 5)]
 
+#: A value's fields the KPI list and its exports never read (nor its RAG status): not
+#: fetched for the thousands of values of a long list (a third of reading them).
+LIST_UNREAD_VALUE_FIELDS = frozenset({"commentary", "entered_by_id", "entered_at", "version"})
+
 #: Worst first, so that sorting by RAG ascending puts Red at the top.
 RAG_RANK: dict[Rag, int] = {role: rank for rank, role in enumerate(SEVERITY)}
 
@@ -283,7 +287,8 @@ class KpiFilterSet(CouncilFilterSet):
             # the measure's id, not its council/theme (the models' ordering joins).
             shown = Q(kpi_id__in=self.qs.order_by().values("pk"))
             for value in plain_instances(
-                values.filter(shown).order_by("kpi_id", "financial_year", "quarter", "month")
+                values.filter(shown).order_by("kpi_id", "financial_year", "quarter", "month"),
+                omit=LIST_UNREAD_VALUE_FIELDS,
             ):
                 by_pk[value.kpi_id].year_values.append(value)
             for setting in plain_instances(
