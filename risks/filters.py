@@ -25,6 +25,12 @@ from risks.models import (
     council_matrix,
 )
 
+#: A risk's fields the register list and its exports never read: its long texts (searched in
+#: the database, not shown) and bookkeeping, not fetched for every row of a long register.
+LIST_UNREAD_RISK_FIELDS = frozenset(
+    {"description", "mitigation", "register_page", "updated_at", "version"}
+)
+
 
 class RiskFilterSet(CouncilFilterSet):
     """One council's risks by status, owner, theme and text; with a quarter, each risk's
@@ -83,7 +89,7 @@ class RiskFilterSet(CouncilFilterSet):
         # Read as plain rows (plans.querysets.plain_instances), without the themes the
         # queryset prefetches for other pages (the register shows none); of their relations
         # only the council (the list's) and the risk a merged one went into are drawn.
-        risks = list(plain_instances(self.qs.prefetch_related(None)))
+        risks = list(plain_instances(self.qs.prefetch_related(None), omit=LIST_UNREAD_RISK_FIELDS))
         for risk in risks:
             risk.reference_key = risk.sort_key  # worked out once: sorted on, and by the table
         risks.sort(key=attrgetter("reference_key"))
