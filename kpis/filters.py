@@ -33,6 +33,10 @@ QUARTER_CHOICES = [(str(n), f"Q{n}") for n in range(1, 5)]
 #: fetched for the thousands of values of a long list (a third of reading them).
 LIST_UNREAD_VALUE_FIELDS = frozenset({"commentary", "entered_by_id", "entered_at", "version"})
 
+#: A measure's fields the KPI list and its exports never read: its definition (long text,
+#: shown on its own page) and its version.
+LIST_UNREAD_KPI_FIELDS = frozenset({"definition", "version"})
+
 #: Worst first, so that sorting by RAG ascending puts Red at the top.
 RAG_RANK: dict[Rag, int] = {role: rank for rank, role in enumerate(SEVERITY)}
 
@@ -267,7 +271,7 @@ class KpiFilterSet(CouncilFilterSet):
         )
         # The measures and their themes (all the list draws of their relations; the council
         # is the list's own) as plain rows too.
-        kpis = list(plain_instances(self.qs))
+        kpis = list(plain_instances(self.qs, omit=LIST_UNREAD_KPI_FIELDS))
         by_pk = {kpi.pk: kpi for kpi in kpis}
         for kpi in kpis:
             kpi.year_values, kpi.targets = [], []
