@@ -76,12 +76,13 @@ def value_for_quarter(kpi: KPI, values: Iterable[KpiValue], quarter: int) -> Kpi
     return value_standing_for_quarter(candidates)
 
 
-@dataclass
+@dataclass(slots=True)
 class KpiRow:
     """One line of the KPI list: a measure, its value for the quarter (if any) and its RAG.
 
     ``target`` is the effective target (the value's own, else its year's) and the RAG is
     rated against it; ``outturn`` is a quarterly measure's annual outturn for the year.
+    Slotted: a long list holds thousands, each without a dict of its own.
     """
 
     kpi: KPI
