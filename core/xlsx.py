@@ -108,6 +108,8 @@ _SHEET_START = (
 _SHEET_END = "</sheetData></worksheet>"
 #: Rows written to the zip at a time.
 _BATCH = 500
+#: Distinct texts whose cell XML a workbook remembers (see write_xlsx).
+_TEXTS = 4096
 
 
 def column_letter(index: int) -> str:
@@ -183,6 +185,9 @@ def write_xlsx(rows: Iterable[Iterable[Any]], file: IO[bytes], title: str = "Exp
             sheet.write(_SHEET_START.encode())
             letters: list[str] = []
             parts: list[str] = []
+            # A text cell's XML after its reference, for each distinct text (most repeat down
+            # a column): escaped once, then looked up; bounded, so memory stays flat.
+            texts: dict[str, str] = {}
             for number, row in enumerate(rows, start=1):
                 row = list(row)
                 while len(letters) < len(row):
@@ -192,12 +197,24 @@ def write_xlsx(rows: Iterable[Iterable[Any]], file: IO[bytes], title: str = "Exp
                 for letter, value in zip(letters, row, strict=False):
                     if value is None:
                         continue
-                    if type(value) is str and not style and "\n" not in value:
-                        if value:  # the commonest cell, written here without a call to cell()
-                            parts.append(
-                                f'<c r="{letter}{number}" t="inlineStr"><is>'
+                    kind = type(value)
+                    if kind is str and not style:
+                        # The commonest cell, written here without a call to cell().
+                        tail = texts.get(value)
+                        if tail is None:
+                            if not value or "\n" in value:
+                                parts.append(cell(f"{letter}{number}", value, style))
+                                continue
+                            tail = (
+                                '" t="inlineStr"><is>'
                                 f'<t xml:space="preserve">{xml_text(value)}</t></is></c>'
                             )
+                            if len(texts) < _TEXTS:
+                                texts[value] = tail
+                        parts.append(f'<c r="{letter}{number}{tail}')
+                        continue
+                    if kind is Decimal and not style and value.is_finite():
+                        parts.append(f'<c r="{letter}{number}"><v>{float(value):.16g}</v></c>')
                         continue
                     parts.append(cell(f"{letter}{number}", value, style))
                 parts.append("</row>")

@@ -46,6 +46,8 @@ EXPORT_CONTENT_TYPES: dict[str, str] = {
 #: Rows fetched from the database at a time by an export: its memory does not grow with the
 #: rows, whatever the council's size.
 EXPORT_CHUNK = 2000
+#: Distinct texts an export remembers cleaned (see ``plain_rows``).
+EXPORT_MEMO = 4096
 
 
 def spreadsheet_text(value: Any) -> Any:
@@ -263,8 +265,32 @@ def plain_rows(table: Table, columns: list[ExportColumn]) -> Iterator[list[Any]]
         records = data  # rows the filter set built (their columns read from each object)
     getters = [column.value for column in columns]
     clean = spreadsheet_cell
+    # Most text repeats down a column (statuses, periods, owners, scores in words): each
+    # distinct text is cleaned once, then looked up. The memory is bounded (the first
+    # EXPORT_MEMO texts only), so it does not grow with the rows.
+    memo: dict[str, Any] = {}
+    remember = EXPORT_MEMO
+
+    def cell(value: Any) -> Any:
+        kind = value.__class__
+        if kind is not str:
+            # Numbers, dates and empty cells as they are (as spreadsheet_cell gives them).
+            return value if value is None or kind in _AS_THEY_ARE else clean(value)
+        try:
+            return memo[value]
+        except KeyError:
+            cleaned = clean(value)
+            if len(memo) < remember:
+                memo[value] = cleaned
+            return cleaned
+
     for record in records:
-        yield [clean(get(record)) for get in getters]
+        yield [cell(get(record)) for get in getters]
+
+
+#: Cell values written as they are (spreadsheet_cell's, by exact class: a subclass is checked
+#: by spreadsheet_cell itself).
+_AS_THEY_ARE = frozenset({int, bool, float, Decimal, datetime.date, datetime.datetime})
 
 
 def spreadsheet_cell(value: Any) -> Any:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
@@ -27,6 +28,14 @@ from plans.models import Theme
 from plans.querysets import plain_instances
 
 QUARTER_CHOICES = [(str(n), f"Q{n}") for n in range(1, 5)]
+
+#: A value's fields the KPI list and its exports never read (nor its RAG status): not
+#: fetched for the thousands of values of a long list (a third of reading them).
+LIST_UNREAD_VALUE_FIELDS = frozenset({"commentary", "entered_by_id", "entered_at", "version"})
+
+#: A measure's fields the KPI list and its exports never read: its definition (long text,
+#: shown on its own page) and its version.
+LIST_UNREAD_KPI_FIELDS = frozenset({"definition", "version"})
 
 #: Worst first, so that sorting by RAG ascending puts Red at the top.
 RAG_RANK: dict[Rag, int] = {role: rank for rank, role in enumerate(SEVERITY)}
@@ -67,12 +76,13 @@ def value_for_quarter(kpi: KPI, values: Iterable[KpiValue], quarter: int) -> Kpi
     return value_standing_for_quarter(candidates)
 
 
-@dataclass
+@dataclass(slots=True)
 class KpiRow:
     """One line of the KPI list: a measure, its value for the quarter (if any) and its RAG.
 
     ``target`` is the effective target (the value's own, else its year's) and the RAG is
     rated against it; ``outturn`` is a quarterly measure's annual outturn for the year.
+    Slotted: a long list holds thousands, each without a dict of its own.
     """
 
     kpi: KPI
@@ -157,16 +167,25 @@ class KpiFilterSet(CouncilFilterSet):
         request = kwargs.get("request")
         self._today = kwargs.get("today") or timezone.localdate()
         user = getattr(request, "user", None)
-        stored = (
-            KpiValue.objects.visible_to(user)
-            .with_valid_period()
-            .filter(kpi__council=council)
-            .order_by()
-            .values_list("financial_year", "quarter", "month")
-            .distinct()
+
+        def stored_periods() -> set[tuple[int, int]]:
+            stored = (
+                KpiValue.objects.visible_to(user)
+                .with_valid_period()
+                .filter(kpi__council=council)
+                .order_by()
+                .values_list("financial_year", "quarter", "month")
+                .distinct()
+            )
+            return {(year, _effective_quarter(q, m)) for year, q, m in stored}
+
+        #: (financial year, quarter) pairs with values; quarter 0 for annual values. Reading
+        #: them scans every value of the council (most of a list's or export's fixed cost),
+        #: so they are kept in the cache for the council's data version, as the list body
+        #: is: every member of the council (the view lets no one else in) sees the same.
+        self.available = cache.get_or_set(
+            f"kpi-periods:{council.pk}:{council.data_version}", stored_periods
         )
-        #: (financial year, quarter) pairs with values; quarter 0 for annual values.
-        self.available = {(year, _effective_quarter(q, m)) for year, q, m in stored}
         super().__init__(self._with_period(data), queryset, **kwargs)
 
     def _default_period(self, year: int | None, quarter: int | None) -> tuple[int, int]:
@@ -212,7 +231,8 @@ class KpiFilterSet(CouncilFilterSet):
             .values_list("owner", flat=True)
             .distinct()
         )
-        self.set_filter_choices("owner", text_choices(owners))
+        # Read when the form is drawn or an owner is asked for, not for every export.
+        self.set_filter_choices("owner", lambda: text_choices(owners))
         years = {y for y, _ in self.available} | {FinancialYear.for_date(self.today).start_year}
         self.set_filter_choices("financial_year", year_choices(range(min(years), max(years) + 1)))
         self.set_filter_choices("rag", rag_scheme(self.council).choices())
@@ -252,7 +272,7 @@ class KpiFilterSet(CouncilFilterSet):
         )
         # The measures and their themes (all the list draws of their relations; the council
         # is the list's own) as plain rows too.
-        kpis = list(plain_instances(self.qs))
+        kpis = list(plain_instances(self.qs, omit=LIST_UNREAD_KPI_FIELDS))
         by_pk = {kpi.pk: kpi for kpi in kpis}
         for kpi in kpis:
             kpi.year_values, kpi.targets = [], []
@@ -262,14 +282,18 @@ class KpiFilterSet(CouncilFilterSet):
                 theme.pk: theme
                 for theme in plain_instances(Theme.objects.filter(pk__in=theme_ids).order_by())
             }
+            council = self.council
             for kpi in kpis:
-                kpi.theme = themes.get(kpi.theme_id)
+                # The relations as ForeignKey assignment caches them (the ids already match),
+                # without the descriptor's checks for each of thousands of rows.
+                kpi._state.fields_cache = {"theme": themes.get(kpi.theme_id), "council": council}
             # Two queries for all the measures, their rows read as plain values (not model
             # instances built one by one: most of a long list's or export's time), ordered by
             # the measure's id, not its council/theme (the models' ordering joins).
             shown = Q(kpi_id__in=self.qs.order_by().values("pk"))
             for value in plain_instances(
-                values.filter(shown).order_by("kpi_id", "financial_year", "quarter", "month")
+                values.filter(shown).order_by("kpi_id", "financial_year", "quarter", "month"),
+                omit=LIST_UNREAD_VALUE_FIELDS,
             ):
                 by_pk[value.kpi_id].year_values.append(value)
             for setting in plain_instances(
@@ -279,12 +303,13 @@ class KpiFilterSet(CouncilFilterSet):
         scheme = rag_scheme(self.council)
         rows = []
         for kpi in kpis:
-            kpi.council = self.council  # one council object: its scheme is loaded once
+            # One council object (its scheme is loaded once), set above; each value's and
+            # target's measure cached as ``value.kpi = kpi`` would cache it.
             for value in kpi.year_values:
-                value.kpi = kpi
+                value._state.fields_cache = {"kpi": kpi}
             targets = {(kpi.pk, setting.financial_year): setting for setting in kpi.targets}
             for setting in kpi.targets:
-                setting.kpi = kpi
+                setting._state.fields_cache = {"kpi": kpi}
             if kpi.frequency == Frequency.ANNUAL:
                 value = value_for_quarter(kpi, kpi.year_values, period.number)
                 last_year = None
@@ -309,6 +334,9 @@ class KpiFilterSet(CouncilFilterSet):
                 outturn = next(
                     (v for v in kpi.year_values if v.is_outturn and v.financial_year == year), None
                 )
+            # The row keeps the values it shows; the rest are let go (memory, and the
+            # garbage collector's work, grow less with the rows).
+            del kpi.year_values, kpi.targets
             rows.append(
                 KpiRow(
                     kpi,

@@ -116,11 +116,21 @@ class KpiTable(ListTable):
         def text(get: Any) -> ExportColumn:
             return ExportColumn((), lambda row: get(row) or None)
 
+        periods: dict[tuple[int, int, int], str | None] = {}
+
         def period(row: KpiRow) -> str | None:
-            label = row.period_label
-            if not label:
+            # Every row of a quarter names one of a few periods: each labelled once.
+            value = row.value
+            if value is None:
                 return None
-            return f"{label} outturn" if row.value is not None and row.value.is_outturn else label
+            key = (value.financial_year, value.quarter, value.month)
+            try:
+                return periods[key]
+            except KeyError:
+                label = value.period_label
+                text = (f"{label} outturn" if value.is_outturn else label) if label else None
+                periods[key] = text
+                return text
 
         def outturn(row: KpiRow) -> Decimal | str | None:
             value = row.outturn

@@ -6,7 +6,7 @@ A filter set here holds the query logic; the list template only draws its form.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import django_filters
@@ -77,7 +77,11 @@ class CouncilFilterSet(django_filters.FilterSet):
             .order_by("plan__title", "number", "pk")
         )
 
-    def set_filter_choices(self, name: str, choices: list[tuple[str, str]]) -> None:
+    def set_filter_choices(
+        self, name: str, choices: list[tuple[str, str]] | Callable[[], list[tuple[str, str]]]
+    ) -> None:
+        """A choice filter's choices: a list, or a function giving it (called only when the
+        choices are needed: the form drawn, or a value of the filter checked)."""
         self.filters[name].extra["choices"] = choices
 
     @property

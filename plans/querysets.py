@@ -7,7 +7,7 @@ the model to its council (``council_path``). Views, the admin and exports only e
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
@@ -78,14 +78,20 @@ class CouncilScopedQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
-def plain_instances(queryset: models.QuerySet, chunk_size: int = 2000) -> Iterator[Any]:
+def plain_instances(
+    queryset: models.QuerySet, chunk_size: int = 2000, omit: Collection[str] = ()
+) -> Iterator[Any]:
     """The queryset's objects, each made from its row's values without ``Model.__init__``
     (most of the time of reading thousands of small rows): every concrete field is loaded,
     as ``Model.from_db`` would load it, so methods and properties behave as on any instance.
     For rows only read (lists, exports); no relation is followed in advance, nor any
-    ``from_db`` override or ``post_init`` receiver run."""
+    ``from_db`` override or ``post_init`` receiver run.
+
+    ``omit`` names fields (attnames) the caller never reads, left unread (long text,
+    timestamps): like a deferred field, one would be read from the database, a query for
+    each object, if it were ever asked for."""
     model = queryset.model
-    names = [field.attname for field in model._meta.concrete_fields]
+    names = [field.attname for field in model._meta.concrete_fields if field.attname not in omit]
     new, db = model.__new__, queryset.db
     for values in queryset.values_list(*names).iterator(chunk_size=chunk_size):
         instance = new(model)

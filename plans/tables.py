@@ -240,6 +240,23 @@ class SavingsTable(ListTable):
         savings_progress, worked out once a row)."""
         today = self.today
         recurring = SavingsRecurrence.RECURRING.value
+        # A few spans of years recur down the list: each named, and its years made, once.
+        spans: dict[tuple[int, int], str] = {}
+        years_of: dict[tuple[int, int], list[FinancialYear]] = {}
+
+        def period(start: int, end: int) -> str:
+            try:
+                return spans[start, end]
+            except KeyError:
+                label = spans[start, end] = years_label(start, end)
+                return label
+
+        def years(start: int, end: int) -> list[FinancialYear]:
+            try:
+                return years_of[start, end]
+            except KeyError:
+                made = years_of[start, end] = [FinancialYear(y) for y in range(start, end + 1)]
+                return made
 
         def progress(row: dict) -> Any:
             found = row.get("_progress")
@@ -248,7 +265,7 @@ class SavingsTable(ListTable):
                     row["target_amount"],
                     row["identified_amount"],
                     row["achieved_amount"],
-                    [FinancialYear(y) for y in range(row["start_year"], row["end_year"] + 1)],
+                    years(row["start_year"], row["end_year"]),
                     today,
                     recurring=row["recurrence"] == recurring,
                     at_risk_shortfall=row["council__savings_at_risk_shortfall"],
@@ -262,7 +279,7 @@ class SavingsTable(ListTable):
                 row["budget_amount"],
                 row["target_amount"],
                 recurring=row["recurrence"] == recurring,
-                period=years_label(row["start_year"], row["end_year"]),
+                period=period(row["start_year"], row["end_year"]),
             )
             return text or None
 
@@ -280,7 +297,7 @@ class SavingsTable(ListTable):
             "plan": field("plan__title"),
             "period": ExportColumn(
                 ("start_year", "end_year"),
-                lambda row: years_label(row["start_year"], row["end_year"]),
+                lambda row: period(row["start_year"], row["end_year"]),
             ),
             "description": ExportColumn(
                 ("kind", "recurrence"),

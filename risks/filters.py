@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 import django_filters
@@ -22,6 +23,12 @@ from risks.models import (
     RiskStatus,
     assessed_direction,
     council_matrix,
+)
+
+#: A risk's fields the register list and its exports never read: its long texts (searched in
+#: the database, not shown) and bookkeeping, not fetched for every row of a long register.
+LIST_UNREAD_RISK_FIELDS = frozenset(
+    {"description", "mitigation", "register_page", "updated_at", "version"}
 )
 
 
@@ -63,7 +70,8 @@ class RiskFilterSet(CouncilFilterSet):
             .values_list("owner", flat=True)
             .distinct()
         )
-        self.set_filter_choices("owner", text_choices(owners))
+        # Read when the form is drawn or an owner is asked for, not for every export.
+        self.set_filter_choices("owner", lambda: text_choices(owners))
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(
@@ -81,9 +89,10 @@ class RiskFilterSet(CouncilFilterSet):
         # Read as plain rows (plans.querysets.plain_instances), without the themes the
         # queryset prefetches for other pages (the register shows none); of their relations
         # only the council (the list's) and the risk a merged one went into are drawn.
-        risks = sorted(
-            plain_instances(self.qs.prefetch_related(None)), key=lambda risk: risk.sort_key
-        )
+        risks = list(plain_instances(self.qs.prefetch_related(None), omit=LIST_UNREAD_RISK_FIELDS))
+        for risk in risks:
+            risk.reference_key = risk.sort_key  # worked out once: sorted on, and by the table
+        risks.sort(key=attrgetter("reference_key"))
         merged_ids = {risk.merged_into_id for risk in risks} - {None}
         merged = (
             {
@@ -136,7 +145,6 @@ class RiskFilterSet(CouncilFilterSet):
             risk.residual_parsed = parse(risk.residual_score)  # None if empty or off the matrix
             risk.target_parsed = parse(risk.target_score)
             risk.residual_severity = risk.residual_parsed.severity if risk.residual_parsed else 0
-            risk.reference_key = risk.sort_key
             assessments = history.get(risk.pk, [])
             risk.latest_assessment = assessments[-1] if assessments else None
             risk.direction_computed = assessed_direction(assessments, matrix) or risk.direction

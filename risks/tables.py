@@ -135,14 +135,33 @@ class RiskTable(ListTable):
         """The export read straight from the rows the filter set built (scores parsed once),
         through the ``value_*`` methods above without django-tables2's dispatch."""
         directions = {value: str(label) for value, label in Direction.choices}
+        statuses = {value: str(label) for value, label in RiskStatus.choices}
+
+        def status(risk: RiskRegisterEntry) -> str | None:
+            value = risk.status
+            if not value:
+                return None
+            if value == RiskStatus.MERGED and risk.merged_into is not None:
+                return self.value_status(risk, "")
+            return statuses.get(value, value)
 
         def text(name: str) -> ExportColumn:
             return ExportColumn((), lambda risk: getattr(risk, name) or None)
 
         def score(stored: str, parsed: str) -> ExportColumn:
+            # A score's words depend only on its text (parsed once per distinct text on the
+            # council's matrix by the filter set): worked out once per text, then looked up.
+            words: dict[str, str] = {}
+
             def value(risk: RiskRegisterEntry) -> str | None:
                 text = getattr(risk, stored)
-                return score_value(getattr(risk, parsed), text) if text else None
+                if not text:
+                    return None
+                try:
+                    return words[text]
+                except KeyError:
+                    result = words[text] = score_value(getattr(risk, parsed), text)
+                    return result
 
             return ExportColumn((), value)
 
@@ -162,9 +181,7 @@ class RiskTable(ListTable):
             "residual": score("residual_score", "residual_parsed"),
             "target": score("target_score", "target_parsed"),
             "assessed": ExportColumn((), assessed),
-            "status": ExportColumn(
-                (), lambda risk: self.value_status(risk, "") if risk.status else None
-            ),
+            "status": ExportColumn((), status),
             "direction": ExportColumn((), direction),
             "review_date": text("review_date"),
         }

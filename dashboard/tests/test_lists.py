@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import ActionStatus
-from kpis.models import Frequency, Unit
+from kpis.models import KPI, Frequency, Unit
 from plans.models import Role
 from risks.models import Direction, RiskStatus
 from tests.factories import (
@@ -413,6 +413,19 @@ def test_kpi_sort_header_carries_aria_sort(client, cabinet):
     html = client.get(url("kpi-list", sort="-code")).content.decode()
     assert 'aria-sort="descending"' in html
     assert html.count('aria-sort="none"') >= 5
+
+
+def test_kpi_export_shows_a_quarter_entered_after_it_was_first_read(client, cabinet, medway):
+    """An export shows the latest quarter with values, also one entered since the list was
+    last read (the periods with values are remembered only for the council's data version)."""
+    client.force_login(cabinet)
+    before = csv_rows(client.get(url("kpi-list", _export="csv")))
+    assert {row[4] for row in before[1:] if row[4]} == {"Q3 2020/21"}
+    make_value(KPI.objects.get(council=medway["council"], code="CC S1"), 2020, 4, "91.0", 80)
+    after = csv_rows(client.get(url("kpi-list", _export="csv")))
+    assert [row[4:8] for row in after[1:] if row[0] == "CC S1"] == [
+        ["Q4 2020/21", "91", "80", "Green"]
+    ]
 
 
 def test_kpi_csv_export_has_the_filtered_rows(client, cabinet, today):
