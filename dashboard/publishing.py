@@ -53,8 +53,15 @@ def publishable(quarter: Quarter, today: datetime.date) -> bool:
     return quarter.end < today
 
 
-def publication(council: Council, quarter: Quarter) -> PublishedQuarter | None:
-    return PublishedQuarter.objects.filter(council=council).for_quarter(quarter).first()
+def publication(
+    council: Council, quarter: Quarter, *, light: bool = False
+) -> PublishedQuarter | None:
+    """The council's signed-off ``quarter`` (None if not published). ``light``: without its
+    snapshot (``data``, ``body_html``: a large report), read only when used."""
+    published = PublishedQuarter.objects.filter(council=council).for_quarter(quarter)
+    if light:
+        published = published.defer("data", "body_html")
+    return published.first()
 
 
 def publish_quarter(

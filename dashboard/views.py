@@ -131,7 +131,7 @@ class DashboardView(CouncilMixin, TemplateView):
         except ValueError as exc:
             raise Http404(str(exc)) from None
         # A signed-off quarter is drawn from its stored snapshot, not recomputed.
-        self.publication = publishing.publication(self.council, self.quarter)
+        self.publication = publishing.publication(self.council, self.quarter, light=True)
         return super().get(request, *args, **kwargs)
 
     def get_template_names(self) -> list[str]:
@@ -158,12 +158,29 @@ class DashboardView(CouncilMixin, TemplateView):
         )
         context.update(publishing.status_context(self.request.user, self.council, quarter, today()))
         if self.publication is not None:
-            # Drawn from its snapshot (published_dashboard.html): only the quarter switch is live.
+            # Drawn from its snapshot (published_dashboard.html): only the corrections made
+            # since and the quarter switch are live, so the page is cached under the council's
+            # data version too; the snapshot is read only to draw it.
+            published = self.publication
+
+            def draw() -> tuple[str, datetime.date, list, list[Quarter]]:
+                published.refresh_from_db(fields=["data", "body_html"])  # one query for both
+                return (
+                    published.body_html,
+                    datetime.date.fromisoformat(published.data["as_of"]),
+                    publishing.corrections(published),
+                    switch_quarters(self.council, quarter),
+                )
+
+            body, as_of, corrections, quarters = cache.get_or_set(
+                f"published:{published.pk}:{self.council.data_version}", draw
+            )
             context.update(
-                publication=self.publication,
-                as_of=datetime.date.fromisoformat(self.publication.data["as_of"]),
-                corrections=publishing.corrections(self.publication),
-                quarters=switch_quarters(self.council, quarter),
+                publication=published,
+                published_body=mark_safe(body),  # stored as the dashboard drew it (escaped then)
+                as_of=as_of,
+                corrections=corrections,
+                quarters=quarters,
             )
         else:
             body, quarters = cache.get_or_set(

@@ -241,12 +241,19 @@ def test_a_published_dashboard_is_served_from_its_snapshot(
 ):
     sign_off(client, world["admin"])
     client.force_login(world["cabinet"])
-    # session, user, council (with the user's role), the publication, quarters with data (the
-    # quarter switch), the published values and risk assessments as they are now
-    # (corrections): never the reports.
-    with django_assert_num_queries(7):
+    # session, user, council (with the user's role), the publication without its snapshot,
+    # then the snapshot, quarters with data (the quarter switch), the published values and
+    # risk assessments as they are now (corrections): never the reports.
+    with django_assert_num_queries(8):
         response = client.get(url("dashboard"))
     assert response.status_code == 200
+    stored = PublishedQuarter.objects.get().body_html
+    assert stored in response.content.decode()
+    # Then from the cache until the council's data changes: the first four alone, and the
+    # same snapshot.
+    with django_assert_num_queries(4):
+        response = client.get(url("dashboard"))
+    assert stored in response.content.decode()
 
 
 def pdf_text(pdf: bytes, tmp_path) -> str:
