@@ -15,20 +15,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.urls import reverse
 from django.views.generic import TemplateView, View
 
-from core.periods import Quarter
 from dashboard import publishing, quarter_workbook
 from dashboard.collection import quarter_status
 from dashboard.generic import CouncilMixin
-from dashboard.views import dashboard_url, today
+from dashboard.views import dashboard_url, quarter_or_404, today
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _quarter(kwargs: dict[str, Any]) -> Quarter:
-    try:
-        return Quarter.from_slug(kwargs["year"], kwargs["quarter"])
-    except ValueError as exc:
-        raise Http404(str(exc)) from None
 
 
 class SignOffView(CouncilMixin, TemplateView):
@@ -41,7 +33,7 @@ class SignOffView(CouncilMixin, TemplateView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.quarter = _quarter(kwargs)
+        self.quarter = quarter_or_404(kwargs)
         return super().dispatch(request, *args, **kwargs)
 
     def check_role(self) -> None:
@@ -50,7 +42,7 @@ class SignOffView(CouncilMixin, TemplateView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.check_role()
-        published = publishing.publication(self.council, self.quarter)
+        published = publishing.publication(self.council, self.quarter, light=True)
         if published is not None:
             messages.info(
                 request,
@@ -93,7 +85,7 @@ class CabinetPackView(CouncilMixin, View):
     http_method_names = ["get", "head"]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        quarter = _quarter(kwargs)
+        quarter = quarter_or_404(kwargs)
         if publishing.council_role(request.user, self.council) not in publishing.PACK_READERS:
             raise Http404("No cabinet pack here.")
         published = publishing.publication(self.council, quarter)
@@ -114,7 +106,7 @@ class QuarterWorkbookView(CouncilMixin, View):
     http_method_names = ["get", "head"]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        quarter = _quarter(kwargs)
+        quarter = quarter_or_404(kwargs)
         if publishing.council_role(request.user, self.council) not in publishing.PACK_READERS:
             raise Http404("No report workbook here.")
         data = quarter_workbook.quarter_data(self.council, quarter, today())

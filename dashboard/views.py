@@ -45,6 +45,14 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
+def quarter_or_404(kwargs: dict[str, Any]) -> Quarter:
+    """The quarter a URL names (its ``year`` and ``quarter``); a 404 for one that is not."""
+    try:
+        return Quarter.from_slug(kwargs["year"], kwargs["quarter"])
+    except ValueError as exc:
+        raise Http404(str(exc)) from None
+
+
 def dashboard_url(council: Council, quarter: Quarter) -> str:
     return reverse("dashboard", kwargs={"council": council.slug, **quarter.url_kwargs})
 
@@ -126,10 +134,7 @@ class DashboardView(CouncilMixin, TemplateView):
     template_name = "dashboard/dashboard.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            self.quarter = Quarter.from_slug(kwargs["year"], kwargs["quarter"])
-        except ValueError as exc:
-            raise Http404(str(exc)) from None
+        self.quarter = quarter_or_404(kwargs)
         # A signed-off quarter is drawn from its stored snapshot, not recomputed.
         self.publication = publishing.publication(self.council, self.quarter, light=True)
         return super().get(request, *args, **kwargs)
@@ -202,11 +207,8 @@ class ComparisonView(CouncilMixin, TemplateView):
     template_name = "dashboard/comparison.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            self.quarter = Quarter.from_slug(kwargs["year"], kwargs["quarter"])
-        except ValueError as exc:
-            raise Http404(str(exc)) from None
-        if publishing.publication(self.council, self.quarter) is not None:
+        self.quarter = quarter_or_404(kwargs)
+        if publishing.publication(self.council, self.quarter, light=True) is not None:
             return HttpResponseRedirect(dashboard_url(self.council, self.quarter) + "#comparison")
         return super().get(request, *args, **kwargs)
 

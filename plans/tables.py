@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -240,23 +241,13 @@ class SavingsTable(ListTable):
         savings_progress, worked out once a row)."""
         today = self.today
         recurring = SavingsRecurrence.RECURRING.value
-        # A few spans of years recur down the list: each named, and its years made, once.
-        spans: dict[tuple[int, int], str] = {}
-        years_of: dict[tuple[int, int], list[FinancialYear]] = {}
+        # A few spans of years recur down the list: each named, and its years made, once
+        # per export.
+        period = functools.cache(years_label)
 
-        def period(start: int, end: int) -> str:
-            try:
-                return spans[start, end]
-            except KeyError:
-                label = spans[start, end] = years_label(start, end)
-                return label
-
+        @functools.cache
         def years(start: int, end: int) -> list[FinancialYear]:
-            try:
-                return years_of[start, end]
-            except KeyError:
-                made = years_of[start, end] = [FinancialYear(y) for y in range(start, end + 1)]
-                return made
+            return [FinancialYear(y) for y in range(start, end + 1)]
 
         def progress(row: dict) -> Any:
             found = row.get("_progress")
