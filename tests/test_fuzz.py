@@ -305,7 +305,8 @@ BAD_PERIODS = [
 @pytest.mark.parametrize(("year", "quarter"), BAD_PERIODS)
 def test_absurd_quarters_in_urls_are_404(world, year, quarter):
     kwargs = {"council": "medway", "year": year, "quarter": quarter}
-    for name, user in (("dashboard", "cabinet"), ("kpi-return", "officer")):
+    pages = (("dashboard", "cabinet"), ("quarter-comparison", "cabinet"), ("kpi-return", "officer"))
+    for name, user in pages:
         fuzz = Fuzzer(world[user])
         assert fuzz.request("GET", reverse(name, kwargs=kwargs)) == 404
         if name == "kpi-return":
