@@ -19,7 +19,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
+from django.db.models import Model, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -35,7 +35,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from core.formatting import neutralise_formula
 from core.xlsx import write_xlsx
 from plans.filters import CouncilFilterSet
-from plans.models import WORK_ROLES, Council, Membership, Role
+from plans.models import Council, Role
 from plans.tables import ExportColumn
 
 EXPORT_FORMATS: dict[str, str] = {"csv": "CSV", "xlsx": "Excel (XLSX)"}
@@ -70,17 +70,11 @@ class CouncilMixin(LoginRequiredMixin):
             return self.handle_no_permission()
         # For the navigation, in the same query: whether the user works in any council; and
         # the user's role in this one (who may sign a quarter off or read its cabinet pack).
-        work_roles = Membership.objects.filter(user=request.user, role__in=WORK_ROLES)
-        administers = Membership.objects.filter(
-            user=request.user, role=Role.ADMIN, council=OuterRef("pk")
+        self.council = get_object_or_404(
+            Council.objects.for_reader(request.user), slug=kwargs["council"]
         )
-        role_here = Membership.objects.filter(user=request.user, council=OuterRef("pk"))
-        councils = Council.objects.visible_to(request.user).annotate(
-            user_has_work_role=Exists(work_roles),
-            user_administers=Exists(administers),
-            user_role=Subquery(role_here.values("role")[:1]),
-        )
-        self.council = get_object_or_404(councils, slug=kwargs["council"])
+        # One role per council (a membership's unique constraint): its administrators'.
+        self.council.user_administers = self.council.user_role == Role.ADMIN
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -135,8 +135,14 @@ class DashboardView(CouncilMixin, TemplateView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.quarter = quarter_or_404(kwargs)
-        # A signed-off quarter is drawn from its stored snapshot, not recomputed.
-        self.publication = publishing.publication(self.council, self.quarter, light=True)
+        # A signed-off quarter is drawn from its stored snapshot, not recomputed. Whether it is
+        # signed off, and when, is looked up once per version of the council's data (a
+        # sign-off, or its withdrawal, moves the version on): this page writes nothing.
+        council, quarter = self.council, self.quarter
+        self.publication = cache.get_or_set(
+            f"publication:{council.pk}:{council.data_version}:{quarter.slug}",
+            lambda: publishing.publication(council, quarter, light=True),
+        )
         return super().get(request, *args, **kwargs)
 
     def get_template_names(self) -> list[str]:

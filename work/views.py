@@ -20,10 +20,8 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -525,11 +523,7 @@ def _kpi_return_get(request: HttpRequest, council: str, year: str, quarter: str)
         period = Quarter.from_slug(year, quarter)
     except ValueError:
         raise Http404("No such quarter.") from None
-    role = Membership.objects.filter(user=request.user, council=OuterRef("pk")).values("role")
-    council_obj = get_object_or_404(
-        Council.objects.visible_to(request.user).annotate(user_role=Subquery(role[:1])),
-        slug=council,
-    )
+    council_obj = get_object_or_404(Council.objects.for_reader(request.user), slug=council)
     key = (
         f"return:{council_obj.pk}:{council_obj.data_version}:{period.slug}:{request.user.pk}"
         f":{council_obj.user_role}:{int(request.user.is_superuser)}"

@@ -29,9 +29,9 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 Q3 = Quarter.from_slug("2020-21", "q3")
-# session, user, council (with its data version), whether the quarter is signed off: the
-# page's body comes from the cache.
-WARM_QUERIES = 4
+# session, user, council (with its data version): whether the quarter is signed off and the
+# page's body come from the cache.
+WARM_QUERIES = 3
 
 
 def url(council: Council) -> str:

@@ -158,6 +158,18 @@ def test_an_unpublished_past_quarter_is_a_draft(client, world):
     assert "Sign off and publish Q3 2020/21" in page
 
 
+def test_a_draft_read_before_sign_off_is_shown_signed_off_after_it(client, world):
+    """Whether a quarter is signed off is cached with the council's data version: a sign-off
+    moves the version on, so the draft a reader saw first is never served again."""
+    client.force_login(world["cabinet"])
+    assert "Draft — not yet signed off" in text(client.get(url("dashboard")))
+    assert sign_off(client, world["admin"]).status_code == 302
+    client.force_login(world["cabinet"])
+    page = text(client.get(url("dashboard")))
+    assert "As reported to Cabinet" in page
+    assert "Draft — not yet signed off" not in page
+
+
 def test_a_quarter_in_progress_cannot_be_signed_off(client, world):
     current = Quarter.for_date(timezone.localdate())
     kwargs = current.url_kwargs
@@ -249,9 +261,9 @@ def test_a_published_dashboard_is_served_from_its_snapshot(
     assert response.status_code == 200
     stored = PublishedQuarter.objects.get().body_html
     assert stored in response.content.decode()
-    # Then from the cache until the council's data changes: the first four alone, and the
-    # same snapshot.
-    with django_assert_num_queries(4):
+    # Then from the cache until the council's data changes: the first three alone (the
+    # publication too is looked up once per data version), and the same snapshot.
+    with django_assert_num_queries(3):
         response = client.get(url("dashboard"))
     assert stored in response.content.decode()
 
