@@ -5,10 +5,60 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from plans.models import WORK_ROLES, Membership
 
 register = template.Library()
+
+#: A council's pages in its navigation: URL name, link text, and the URL names of the pages
+#: on which the link is the current one.
+COUNCIL_PAGES = (
+    ("council-home", "Overview", {"council-home"}),
+    ("latest-dashboard", "Dashboard", {"latest-dashboard", "dashboard"}),
+    ("kpi-list", "KPIs", {"kpi-list", "kpi-detail"}),
+    ("action-list", "Actions", {"action-list", "action-detail"}),
+    ("risk-list", "Risks", {"risk-list"}),
+    ("savings-list", "Savings", {"savings-list"}),
+)
+#: Without a council: the user's councils.
+HOME_PAGE = ("home", "Your councils", {"home"})
+MY_WORK_PAGE = ("my-work", "My work", {"my-work", "kpi-return", "kpi-value-history"})
+
+_ITEM = (
+    '<li class="govuk-service-navigation__item">'
+    '<a class="govuk-service-navigation__link" href="{}">{}</a></li>'
+)
+_CURRENT_ITEM = (
+    '<li class="govuk-service-navigation__item govuk-service-navigation__item--active">'
+    '<a class="govuk-service-navigation__link" href="{}" aria-current="page">'
+    '<strong class="govuk-service-navigation__active-fallback">{}</strong></a></li>'
+)
+
+
+@register.simple_tag
+def navigation_items(council: Any, url_name: str | None, my_work: bool) -> SafeString:
+    """The service navigation's links (the list's items): a council's pages, or the user's
+    councils without one, then My work where it is shown; the current page's link marked
+    (aria-current). Drawn here, not by an included template per link: it is on every page."""
+    pages: list[tuple[str, str, set[str], dict[str, str]]] = []
+    if council:
+        kwargs = {"council": council.slug}
+        pages.extend((name, text, names, kwargs) for name, text, names in COUNCIL_PAGES)
+    else:
+        pages.append((*HOME_PAGE, {}))
+    if my_work:
+        pages.append((*MY_WORK_PAGE, {}))
+    return mark_safe(  # noqa: S308  (each item escaped by format_html)
+        "".join(
+            format_html(
+                _CURRENT_ITEM if url_name in names else _ITEM, reverse(name, kwargs=kwargs), text
+            )
+            for name, text, names, kwargs in pages
+        )
+    )
 
 
 @register.simple_tag(takes_context=True)
