@@ -177,6 +177,12 @@ def parse_args() -> argparse.Namespace:
         "--day-workers", type=int, default=3, help="report day: gunicorn workers (production's 3)"
     )
     parser.add_argument("--http-only", action="store_true", help="no in-process measurements")
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="only the pages named, no exports or report day (comma-separated, "
+        "e.g. 'dashboard (published),KPI list')",
+    )
     return parser.parse_args()
 
 
@@ -476,6 +482,14 @@ def national_main(args: argparse.Namespace) -> None:
     )
     sign_off(council, users["admin"])
     pages = national_pages(council, kpi)
+    if args.pages:
+        chosen = {name.strip() for name in args.pages.split(",")}
+        unknown = chosen - set(pages)
+        if unknown:
+            raise SystemExit(
+                f"no such page: {', '.join(sorted(unknown))}; pages: {', '.join(pages)}"
+            )
+        pages = {name: page for name, page in pages.items() if name in chosen}
     clients = {}
     if args.day_only or args.exports_only:
         pages, users = {}, {}
@@ -491,7 +505,7 @@ def national_main(args: argparse.Namespace) -> None:
 
     big_client = Client()
     big_client.force_login(big_cabinet)
-    if args.day_only or args.http_only:
+    if args.day_only or args.http_only or args.pages:
         big = None
     print(f"\nExports of a council with {args.big_rows:,} actions (rows/s min/median/max)")
     for name, url in export_urls(big.slug).items() if big else ():
@@ -514,6 +528,8 @@ def national_main(args: argparse.Namespace) -> None:
                 base, url, "/healthz", cookies[role], 8, args.seconds, args.repeats
             )
             print(f"{name:<28}{spread(ratios, '{:.3f}'):>24}")
+        if args.pages:
+            return
         marker = f"report-day {time.time():.0f}"
         day = day_users(councils, args.users, base)
         low, _, high = args.think.partition("-")
