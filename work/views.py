@@ -354,6 +354,10 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "work/action_detail.html", context, status=status)
 
 
+#: A return's reason options, drawn, by the reason chosen.
+_REASON_OPTIONS: dict[str, SafeString] = {}
+
+
 @dataclass
 class ReturnCell:
     """A return row as the page shows it: the stored data plus what the user typed.
@@ -393,6 +397,33 @@ class ReturnCell:
         """The reasons the officer may pick (value, words, selected), "a figure" first."""
         options = [("", "A figure is given"), *NotPublished.choices]
         return [(value, label, value == self.reason) for value, label in options]
+
+    @property
+    def reason_options(self) -> SafeString:
+        """``reason_choices`` as the select's options: drawn once for each reason chosen (a
+        return repeats them on every row)."""
+        options = _REASON_OPTIONS.get(self.reason)
+        if options is None:
+            options = mark_safe(  # noqa: S308  (each option escaped by format_html)
+                "".join(
+                    format_html(
+                        '<option value="{}"{}>{}</option>',
+                        value,
+                        mark_safe(" selected") if selected else "",  # noqa: S308  (a constant)
+                        label,
+                    )
+                    for value, label, selected in self.reason_choices
+                )
+            )
+            if len(_REASON_OPTIONS) < 64:  # the reasons, and any unknown one read back
+                _REASON_OPTIONS[self.reason] = options
+        return options
+
+    @property
+    def pk(self) -> str:
+        """The measure's id as the form's field names carry it (text: not localised as a
+        number each of the sixteen times a row names it)."""
+        return str(self.row.kpi.pk)
 
     @property
     def kpi(self) -> KPI:

@@ -486,3 +486,30 @@ def test_a_figure_and_a_reason_together_are_explained_and_nothing_saved(client, 
     )
     assert re.search(r'<option value="not_available" selected>Not available</option>', html)
     assert not KpiValue.objects.filter(quarter=3).exists()
+
+
+def test_a_returns_rows_escape_what_people_typed(client, medway):
+    """The return's rows are drawn in Python (work.templatetags.kpi_return): every text a
+    person typed (a measure's code and name, a target's note, a value's commentary and a
+    rejected entry) is escaped as the template language escapes it, and comes back intact."""
+    council, officer = medway["council"], medway["officer"]
+    kpi = make_kpi(
+        council, code='X"1', name="<script>alert(1)</script> & more", owner_user=officer
+    )
+    make_value(kpi, 2020, 3, 12, 10, commentary='He said "no" </textarea><b>bold</b>')
+    html = login(client, officer).get(RETURN_URL).content.decode()
+    assert "<script>alert(1)" not in html and "<b>bold</b>" not in html
+    assert "X&quot;1 &lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
+    fields = FormFields()
+    fields.feed(html)
+    assert fields.fields[f"commentary-{kpi.pk}"] == 'He said "no" </textarea><b>bold</b>'
+    # A refused entry is shown again as typed, escaped, with its message beside it.
+    form = dict(fields.fields)
+    form[f"actual-{kpi.pk}"] = '"><img src=x>'
+    response = client.post(RETURN_URL, form)
+    assert response.status_code == 200
+    assert '"><img src=x>' not in response.content.decode()
+    again = FormFields()
+    again.feed(response.content.decode())
+    assert again.fields[f"actual-{kpi.pk}"] == '"><img src=x>'
+    assert f'id="actual-{kpi.pk}-error"' in response.content.decode()
