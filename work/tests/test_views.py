@@ -513,3 +513,25 @@ def test_a_returns_rows_escape_what_people_typed(client, medway):
     again.feed(response.content.decode())
     assert again.fields[f"actual-{kpi.pk}"] == '"><img src=x>'
     assert f'id="actual-{kpi.pk}-error"' in response.content.decode()
+
+
+def test_my_work_shows_each_actions_due_words_slip_and_escaped_title(client, medway):
+    """My work's rows are drawn in Python (work.templatetags.my_work): a plan's own words for
+    an undated action, "No date" without any, a slipped date with the first one, and a title
+    typed with markup shown as text."""
+    officer, plan = medway["officer"], medway["plan"]
+    today = datetime.date.today()
+    make_action(plan, title="Worded one", due_label="Business As Usual", assigned=[officer])
+    make_action(plan, title="<i>Undated</i> & one", assigned=[officer])
+    slipped = make_action(
+        plan, title="Slipped one", due_date=today + datetime.timedelta(days=10), assigned=[officer]
+    )
+    slipped.due_date = today + datetime.timedelta(days=40)
+    slipped.save()
+    html = login(client, officer).get(reverse("my-work")).content.decode()
+    assert "Business As Usual" in html and "No date" in html
+    assert "&lt;i&gt;Undated&lt;/i&gt; &amp; one" in html and "<i>Undated</i>" not in html
+    first = today + datetime.timedelta(days=10)
+    assert f"(originally {first.day} {first:%b %Y})" in html
+    assert f'href="{slipped.get_absolute_url()}"' in html
+    assert html.count('data-label="% complete"') == 4  # the fixture's action and these three
