@@ -12,6 +12,7 @@ from typing import Any
 
 import django_tables2 as tables
 import django_tables2.utils
+from django_tables2.data import TableData
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -109,6 +110,11 @@ def detail_link(url_name: str, kwargs: dict, text: str) -> str:
     except NoReverseMatch:
         return text
     return format_html('<a class="govuk-link" href="{}">{}</a>', url, text)
+
+
+class StreamedRows(TableData):
+    """A table's rows as an iterable read as it is exported, never all in memory: for an
+    export only (not sortable, nor counted or paginated). Each read iterates it afresh."""
 
 
 class ListTable(tables.Table):
