@@ -12,11 +12,11 @@ from typing import Any
 
 import django_tables2 as tables
 import django_tables2.utils
-from django_tables2.data import TableData
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django_tables2.data import TableData
 
 from core.formatting import colour_tag, format_measure, format_money
 from core.periods import FinancialYear
