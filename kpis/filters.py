@@ -26,7 +26,7 @@ from kpis.reports import outturn_standing, rated, target_of, value_standing_for_
 from kpis.schemes import rag_scheme
 from plans.filters import ANY, CouncilFilterSet, search_filter, text_choices, year_choices
 from plans.models import Theme
-from plans.querysets import plain_instances
+from plans.querysets import IdsIn, plain_instances
 
 QUARTER_CHOICES = [(str(n), f"Q{n}") for n in range(1, 5)]
 
@@ -261,9 +261,9 @@ class KpiFilterSet(CouncilFilterSet):
             year, quarter = self._default_period(year, quarter)
         return Quarter(FinancialYear(year), quarter)
 
-    def _values(self, period: Quarter) -> QuerySet:
+    def _values(self, period: Quarter, annual: Q | IdsIn) -> QuerySet:
         """The values the list reads for ``period``, of every measure (narrowed by the
-        caller to the measures shown).
+        caller to the measures shown); ``annual`` selects the annual measures.
 
         The year's values and last year's (the same quarter last year, for schemes whose
         Amber depends on the trend), and an annual measure's outturns of earlier years (its
@@ -275,14 +275,16 @@ class KpiFilterSet(CouncilFilterSet):
         of_quarter = Q(quarter=period.number, month=0) | Q(month__in=months) | Q(quarter=0, month=0)
         return KpiValue.objects.with_valid_period().filter(
             Q(financial_year__in=(year - 1, year)) & of_quarter
-            | Q(financial_year__lt=year, quarter=0, month=0, kpi__frequency=Frequency.ANNUAL)
+            | Q(financial_year__lt=year, quarter=0, month=0) & annual
         )
 
     def rows(self) -> list[KpiRow]:
         """Every row of the list, in the measures' order (a list the table may sort)."""
         kpis = list(plain_instances(self.qs, omit=LIST_UNREAD_KPI_FIELDS))
         shown = Q(kpi_id__in=self.qs.order_by().values("pk"))
-        rows = self._build(kpis, self.period, shown, self._values(self.period), {}, None)
+        period = self.period
+        values = self._values(period, Q(kpi__frequency=Frequency.ANNUAL)).filter(shown)
+        rows = self._build(kpis, period, values, KpiTarget.objects.filter(shown), {}, None)
         rag = self._clean("rag")
         if rag:
             rows = [row for row in rows if row.rag == rag]
@@ -297,13 +299,13 @@ class KpiFilterSet(CouncilFilterSet):
         self,
         kpis: list[KPI],
         period: Quarter,
-        shown: Q,
         values: QuerySet,
+        targets: QuerySet,
         themes: dict[int, Theme],
         scheme: Scheme | None,
     ) -> list[KpiRow]:
-        """The rows of ``kpis`` (``shown`` selects their values and targets): their themes
-        (kept in ``themes``, added to) and two queries for their values and targets."""
+        """The rows of ``kpis``, from their ``values`` and ``targets`` (a query each) and
+        their themes (kept in ``themes``, added to)."""
         year = period.year.start_year
         by_pk = {kpi.pk: kpi for kpi in kpis}
         for kpi in kpis:
@@ -324,13 +326,11 @@ class KpiFilterSet(CouncilFilterSet):
             # instances built one by one: most of a long list's or export's time), ordered by
             # the measure's id, not its council/theme (the models' ordering joins).
             for value in plain_instances(
-                values.filter(shown).order_by("kpi_id", "financial_year", "quarter", "month"),
+                values.order_by("kpi_id", "financial_year", "quarter", "month"),
                 omit=LIST_UNREAD_VALUE_FIELDS,
             ):
                 by_pk[value.kpi_id].year_values.append(value)
-            for setting in plain_instances(
-                KpiTarget.objects.filter(shown).order_by("kpi_id", "financial_year")
-            ):
+            for setting in plain_instances(targets.order_by("kpi_id", "financial_year")):
                 by_pk[setting.kpi_id].targets.append(setting)
         if scheme is None:
             scheme = rag_scheme(self.council)
@@ -401,14 +401,18 @@ class KpiRowStream:
     def _rows(self, measures: QuerySet) -> Iterator[KpiRow]:
         filterset, period, rag = self.filterset, self.period, self.rag
         size = KPI_CHUNK
-        values = filterset._values(period)
         themes: dict[int, Theme] = {}
         scheme = rag_scheme(filterset.council)
         read = plain_instances(measures, chunk_size=size, omit=LIST_UNREAD_KPI_FIELDS)
         for chunk in batched(read, size):
             kpis = list(chunk)
-            shown = Q(kpi_id__in=[kpi.pk for kpi in kpis])
-            rows = filterset._build(kpis, period, shown, values, themes, scheme)
+            # The chunk's values and targets by their measures' ids: no join to the
+            # measures (nor a scan of every council's), the annual ones known here.
+            shown = IdsIn("kpi_id", [kpi.pk for kpi in kpis])
+            annual = IdsIn("kpi_id", [kpi.pk for kpi in kpis if kpi.frequency == Frequency.ANNUAL])
+            values = filterset._values(period, annual).filter(shown)
+            targets = KpiTarget.objects.filter(shown)
+            rows = filterset._build(kpis, period, values, targets, themes, scheme)
             if rag:
                 rows = [row for row in rows if row.rag == rag]
             yield from rows

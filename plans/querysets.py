@@ -99,3 +99,28 @@ def plain_instances(
         state = instance._state = models.base.ModelState()
         state.adding, state.db = False, db
         yield instance
+
+
+class IdsIn(models.Expression):
+    """``field IN (ids)``, a filter for a chunk of thousands of integer ids (``queryset.filter(
+    IdsIn("kpi_id", ids))``), written without the ORM's preparation of each id that an
+    ``__in`` lookup does (some 6 µs an id: 12 ms for 2,000). The ids are checked to be
+    integers and passed as parameters."""
+
+    output_field = models.BooleanField()
+
+    def __init__(self, field: str, ids: Collection[int]) -> None:
+        super().__init__()
+        self.column: Any = models.F(field)
+        self.ids = [int(pk) for pk in ids]
+
+    def resolve_expression(self, *args: Any, **kwargs: Any) -> IdsIn:
+        resolved = self.copy()
+        resolved.column = self.column.resolve_expression(*args, **kwargs)
+        return resolved
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        if not self.ids:
+            return "(1 = 0)", []
+        column, params = compiler.compile(self.column)
+        return f"({column} IN ({', '.join(['%s'] * len(self.ids))}))", [*params, *self.ids]
