@@ -303,9 +303,12 @@ class KpiFilterSet(CouncilFilterSet):
         targets: QuerySet,
         themes: dict[int, Theme],
         scheme: Scheme | None,
+        bounded: bool = False,
     ) -> list[KpiRow]:
         """The rows of ``kpis``, from their ``values`` and ``targets`` (a query each) and
-        their themes (kept in ``themes``, added to)."""
+        their themes (kept in ``themes``, added to); ``bounded``: the queries are a chunk's,
+        each read in one fetch."""
+        fetch = None if bounded else 2000
         year = period.year.start_year
         by_pk = {kpi.pk: kpi for kpi in kpis}
         for kpi in kpis:
@@ -315,7 +318,9 @@ class KpiFilterSet(CouncilFilterSet):
             if theme_ids:
                 themes.update(
                     (theme.pk, theme)
-                    for theme in plain_instances(Theme.objects.filter(pk__in=theme_ids).order_by())
+                    for theme in plain_instances(
+                        Theme.objects.filter(pk__in=theme_ids).order_by(), chunk_size=fetch
+                    )
                 )
             council = self.council
             for kpi in kpis:
@@ -327,46 +332,56 @@ class KpiFilterSet(CouncilFilterSet):
             # the measure's id, not its council/theme (the models' ordering joins).
             for value in plain_instances(
                 values.order_by("kpi_id", "financial_year", "quarter", "month"),
+                chunk_size=fetch,
                 omit=LIST_UNREAD_VALUE_FIELDS,
             ):
                 by_pk[value.kpi_id].year_values.append(value)
-            for setting in plain_instances(targets.order_by("kpi_id", "financial_year")):
+            for setting in plain_instances(
+                targets.order_by("kpi_id", "financial_year"), chunk_size=fetch
+            ):
                 by_pk[setting.kpi_id].targets.append(setting)
         if scheme is None:
             scheme = rag_scheme(self.council)
         rows = []
+        annual, number, no_targets = Frequency.ANNUAL, period.number, {}
         for kpi in kpis:
+            year_values, settings = kpi.year_values, kpi.targets
             # One council object (its scheme is loaded once), set above; each value's and
             # target's measure cached as ``value.kpi = kpi`` would cache it.
-            for value in kpi.year_values:
+            for value in year_values:
                 value._state.fields_cache = {"kpi": kpi}
-            targets = {(kpi.pk, setting.financial_year): setting for setting in kpi.targets}
-            for setting in kpi.targets:
-                setting._state.fields_cache = {"kpi": kpi}
-            if kpi.frequency == Frequency.ANNUAL:
-                value = value_for_quarter(kpi, kpi.year_values, period.number)
+            targets = no_targets
+            if settings:
+                targets = {(kpi.pk, setting.financial_year): setting for setting in settings}
+                for setting in settings:
+                    setting._state.fields_cache = {"kpi": kpi}
+            outturn = None
+            if kpi.frequency == annual:
+                value = value_for_quarter(kpi, year_values, number)
                 last_year = None
                 if value is not None:
                     last_year = next(
                         (
                             v
-                            for v in kpi.year_values
+                            for v in year_values
                             if v.is_outturn and v.financial_year == value.financial_year - 1
                         ),
                         None,
                     )
             else:
-                this_year = [v for v in kpi.year_values if v.financial_year == year]
-                before = [v for v in kpi.year_values if v.financial_year == year - 1]
-                value = value_for_quarter(kpi, this_year, period.number)
-                last_year = value_for_quarter(kpi, before, period.number)
+                # This year's values (the first outturn among them the year's), last year's.
+                this_year, before = [], []
+                for v in year_values:
+                    if v.financial_year == year:
+                        this_year.append(v)
+                        if outturn is None and v.quarter == 0 and v.month == 0:
+                            outturn = v
+                    elif v.financial_year == year - 1:
+                        before.append(v)
+                value = value_for_quarter(kpi, this_year, number)
+                last_year = value_for_quarter(kpi, before, number)
             of_year = value.financial_year if value is not None else year
             target = target_of(kpi, value, of_year, targets)
-            outturn = None
-            if kpi.frequency != Frequency.ANNUAL:
-                outturn = next(
-                    (v for v in kpi.year_values if v.is_outturn and v.financial_year == year), None
-                )
             # The row keeps the values it shows; the rest are let go (memory, and the
             # garbage collector's work, grow less with the rows).
             del kpi.year_values, kpi.targets
@@ -412,7 +427,7 @@ class KpiRowStream:
             annual = IdsIn("kpi_id", [kpi.pk for kpi in kpis if kpi.frequency == Frequency.ANNUAL])
             values = filterset._values(period, annual).filter(shown)
             targets = KpiTarget.objects.filter(shown)
-            rows = filterset._build(kpis, period, values, targets, themes, scheme)
+            rows = filterset._build(kpis, period, values, targets, themes, scheme, bounded=True)
             if rag:
                 rows = [row for row in rows if row.rag == rag]
             yield from rows

@@ -78,8 +78,15 @@ class CouncilScopedQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
+class _ReadState(models.base.ModelState):
+    """The state of an instance read from the database (``adding`` False for every one of
+    them, as a class attribute rather than set on each of thousands)."""
+
+    adding = False
+
+
 def plain_instances(
-    queryset: models.QuerySet, chunk_size: int = 2000, omit: Collection[str] = ()
+    queryset: models.QuerySet, chunk_size: int | None = 2000, omit: Collection[str] = ()
 ) -> Iterator[Any]:
     """The queryset's objects, each made from its row's values without ``Model.__init__``
     (most of the time of reading thousands of small rows): every concrete field is loaded,
@@ -89,15 +96,21 @@ def plain_instances(
 
     ``omit`` names fields (attnames) the caller never reads, left unread (long text,
     timestamps): like a deferred field, one would be read from the database, a query for
-    each object, if it were ever asked for."""
+    each object, if it were ever asked for.
+
+    The rows are read ``chunk_size`` at a time (on PostgreSQL, through a server-side cursor);
+    ``chunk_size=None`` reads them in one fetch, without a cursor's extra round trips and
+    materialised result: for a query whose size is already bounded (a chunk's values)."""
     model = queryset.model
     names = [field.attname for field in model._meta.concrete_fields if field.attname not in omit]
     new, db = model.__new__, queryset.db
-    for values in queryset.values_list(*names).iterator(chunk_size=chunk_size):
+    rows = queryset.values_list(*names)
+    for values in rows if chunk_size is None else rows.iterator(chunk_size=chunk_size):
         instance = new(model)
-        instance.__dict__.update(zip(names, values, strict=True))
-        state = instance._state = models.base.ModelState()
-        state.adding, state.db = False, db
+        fields = instance.__dict__
+        fields.update(zip(names, values, strict=False))
+        state = fields["_state"] = _ReadState()
+        state.db = db
         yield instance
 
 
