@@ -36,7 +36,7 @@ from core.formatting import neutralise_formula
 from core.xlsx import write_xlsx
 from plans.filters import CouncilFilterSet
 from plans.models import WORK_ROLES, Council, Membership, Role
-from plans.tables import ExportColumn
+from plans.tables import ExportColumn, StreamedRows
 
 EXPORT_FORMATS: dict[str, str] = {"csv": "CSV", "xlsx": "Excel (XLSX)"}
 EXPORT_CONTENT_TYPES: dict[str, str] = {
@@ -176,7 +176,7 @@ class CouncilListView(CouncilMixin, TemplateView):
         sort = self.request.GET.getlist(f"{options.prefix}{options.order_by_field}")
         stream = getattr(self.filterset, "stream_rows", None)
         if stream is not None and not sort:
-            return stream()
+            return StreamedRows(stream())
         return self.filterset.rows()
 
     def list_cache_key(self) -> str:

@@ -63,8 +63,9 @@ class KpiTable(ListTable):
         # The annual outturn column only where a quarterly measure has recorded one. Rows
         # streamed as an export writes them are not all read first: the stream is asked.
         if isinstance(data, KpiRowStream):
-            shows_outturn = data.has_outturn()
             data = StreamedRows(data)
+        if isinstance(data, StreamedRows):
+            shows_outturn = data.data.has_outturn()
         else:
             shows_outturn = any(getattr(row, "outturn", None) is not None for row in data or ())
         if not shows_outturn:

@@ -1,6 +1,6 @@
-"""The KPI list's exports stream their rows a chunk of measures at a time (no sort asked for):
-the same file as the whole list gives, in the page's order, with its annual-outturn column
-only where a row shows one."""
+"""The KPI list's and the risk register's exports stream their rows a chunk at a time (no
+sort asked for): the same file as the whole list gives, in the page's order; the KPI
+export's annual-outturn column only where a row shows one."""
 
 from __future__ import annotations
 
@@ -11,7 +11,19 @@ from kpis import filters
 from kpis.filters import KpiFilterSet
 from kpis.models import Frequency, KpiTarget, NotPublished, Unit
 from plans.models import Role
-from tests.factories import make_council, make_kpi, make_plan, make_theme, make_user, make_value
+from risks import filters as risk_filters
+from risks.filters import RiskFilterSet
+from risks.models import RiskStatus
+from tests.factories import (
+    make_assessment,
+    make_council,
+    make_kpi,
+    make_plan,
+    make_risk,
+    make_theme,
+    make_user,
+    make_value,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +137,53 @@ def test_export_longer_than_a_chunk_has_the_pages_rows_in_order(client, cabinet,
         written = [[row[exported[0].index(name)] for name in columns] for row in exported[1:]]
         assert len(written) > 4 or query
         assert written == shown
+
+
+def test_streamed_risk_export_is_the_whole_registers_export(client, cabinet, monkeypatch):
+    """In natural reference order (SR2 before SR10, case aside, SR2 and SR02 by title),
+    with each risk's assessments up to a quarter and the risk a merged one went into, three
+    risks a chunk."""
+    council = cabinet.memberships.get().council
+    kept = make_risk(council, reference="SR10", title="Finances", residual_score="AI")
+    make_risk(council, reference="SR02", title="Zebra crossings", residual_score="CII")
+    make_risk(council, reference="SR2", title="Adult care", residual_score="BIII")
+    make_risk(council, reference="", title="Unreferenced", residual_score="")
+    make_risk(
+        council, reference="sr3", title="Recovery", status=RiskStatus.MERGED, merged_into=kept
+    )
+    cyber = make_risk(council, reference="SR1a", title="Cyber", residual_score="CI")
+    make_assessment(cyber, 2020, 2, "DIV")
+    make_assessment(cyber, 2020, 3, "BII")
+    make_assessment(kept, 2021, 1, "AII")
+    make_risk(council, reference="SR01", title="Data", residual_score="BII")
+    monkeypatch.setattr(risk_filters, "RISK_CHUNK", 3)
+    client.force_login(cabinet)
+    queries = [{}, {"quarter": "Q3 2020/21"}, {"quarter": "Q1 2021/22"}, {"q": "SR"}]
+
+    def exports() -> list:
+        got = []
+        for query in queries:
+            response = client.get(url("risk-list", **query, _export="csv"))
+            got.append(b"".join(response.streaming_content))
+            got.append(xlsx_rows(client.get(url("risk-list", **query, _export="xlsx"))))
+        return got
+
+    def whole_list(self):
+        raise AssertionError("an unsorted export builds its rows a chunk at a time")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(RiskFilterSet, "rows", whole_list)
+        streamed = exports()
+    monkeypatch.delattr(RiskFilterSet, "stream_rows")
+    assert streamed == exports()
+    register = csv_rows_of(streamed[0])
+    assert [(row[0], row[1]) for row in register[1:]] == [
+        ("SR01", "Data"),
+        ("SR1a", "Cyber"),
+        ("SR2", "Adult care"),
+        ("SR02", "Zebra crossings"),
+        ("sr3", "Recovery"),
+        ("SR10", "Finances"),
+        ("", "Unreferenced"),
+    ]
+    assert csv_rows_of(streamed[2]) != register  # as assessed by Q3 2020/21
