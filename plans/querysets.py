@@ -118,7 +118,8 @@ class IdsIn(models.Expression):
     """``field IN (ids)``, a filter for a chunk of thousands of integer ids (``queryset.filter(
     IdsIn("kpi_id", ids))``), written without the ORM's preparation of each id that an
     ``__in`` lookup does (some 6 µs an id: 12 ms for 2,000). The ids are checked to be
-    integers and passed as parameters."""
+    integers and passed as parameters (on PostgreSQL as one array, which it plans faster
+    than thousands of parameters)."""
 
     output_field = models.BooleanField()
 
@@ -136,4 +137,7 @@ class IdsIn(models.Expression):
         if not self.ids:
             return "(1 = 0)", []
         column, params = compiler.compile(self.column)
+        if connection.vendor == "postgresql":
+            # One array parameter: the statement is not thousands of parameters long.
+            return f"({column} = ANY(%s))", [*params, self.ids]
         return f"({column} IN ({', '.join(['%s'] * len(self.ids))}))", [*params, *self.ids]
