@@ -217,5 +217,10 @@ class RiskRowStream:
             del read
             for risk in risks:
                 risk.reference_key = risk.sort_key
-            assessments = RiskAssessment.objects.filter(IdsIn("risk_id", chunk))
+            # None to read where the council has assessed no risk at all (no query).
+            assessments = (
+                RiskAssessment.objects.filter(IdsIn("risk_id", chunk))
+                if register_assessed
+                else RiskAssessment.objects.none()
+            )
             yield from filterset._build(risks, matrix, assessments, register_assessed, parsed)
