@@ -431,6 +431,8 @@ class KpiRowStream:
             if rag:
                 rows = [row for row in rows if row.rag == rag]
             yield from rows
+            # Let the chunk go before the next is read (not held while it is built).
+            del rows, kpis, chunk
 
     def has_outturn(self) -> bool:
         """Whether any row shows an annual outturn (a quarterly or monthly measure's outturn

@@ -224,3 +224,5 @@ class RiskRowStream:
                 else RiskAssessment.objects.none()
             )
             yield from filterset._build(risks, matrix, assessments, register_assessed, parsed)
+            # Let the chunk go before the next is read (not held while it is built).
+            del risks, assessments
