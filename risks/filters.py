@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from itertools import batched
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import django_filters
@@ -191,35 +191,37 @@ class RiskRowStream:
     def __iter__(self) -> Iterator[RiskRegisterEntry]:
         filterset = self.filterset
         council = filterset.council
-        # Sorted as rows() sorts (a stable sort of the same query's rows, by the same key).
-        keys = [
-            (natural_key(reference), title.casefold(), pk)
+        # Sorted as rows() sorts (a stable sort of the same query's rows, by the same key,
+        # risk.sort_key, worked out once: kept for the table's reference_key).
+        order = [
+            (pk, (natural_key(reference), title.casefold()))
             for pk, reference, title in filterset.qs.prefetch_related(None).values_list(
                 "pk", "reference", "title"
             )
         ]
-        keys.sort(key=lambda key: key[:2])
-        order = [key[2] for key in keys]
-        del keys
+        order.sort(key=itemgetter(1))
         matrix = council_matrix(council)
         register_assessed = RiskAssessment.objects.filter(risk__council=council).exists()
         parsed: dict[str, Any] = {}
         for chunk in batched(order, RISK_CHUNK):
+            ids = [pk for pk, _ in chunk]
             read = {
                 risk.pk: risk
                 for risk in plain_instances(
-                    RiskRegisterEntry.objects.filter(IdsIn("id", chunk)).order_by(),
+                    RiskRegisterEntry.objects.filter(IdsIn("id", ids)).order_by(),
                     chunk_size=None,
                     omit=LIST_UNREAD_RISK_FIELDS,
                 )
             }
-            risks = [read[pk] for pk in chunk]
+            risks = []
+            for pk, key in chunk:
+                risk = read[pk]
+                risk.reference_key = key
+                risks.append(risk)
             del read
-            for risk in risks:
-                risk.reference_key = risk.sort_key
             # None to read where the council has assessed no risk at all (no query).
             assessments = (
-                RiskAssessment.objects.filter(IdsIn("risk_id", chunk))
+                RiskAssessment.objects.filter(IdsIn("risk_id", ids))
                 if register_assessed
                 else RiskAssessment.objects.none()
             )
