@@ -36,7 +36,7 @@ from core.formatting import neutralise_formula
 from core.xlsx import write_xlsx
 from plans.filters import CouncilFilterSet
 from plans.models import Council, Role
-from plans.tables import ExportColumn
+from plans.tables import ExportColumn, StreamedRows
 
 EXPORT_FORMATS: dict[str, str] = {"csv": "CSV", "xlsx": "Excel (XLSX)"}
 EXPORT_CONTENT_TYPES: dict[str, str] = {
@@ -158,9 +158,20 @@ class CouncilListView(CouncilMixin, TemplateView):
             self.filterset = self.get_filterset()
             # A list shown as at a past date (e.g. a quarter's end) is judged at that date.
             self.today = self.filterset.today
-            table = self.get_table(self.filterset.rows())
+            table = self.get_table(self.export_data())
             return self.export(table, export_format)
         return self.render_to_response(self.get_context_data(list_body=self.body(), **kwargs))
+
+    def export_data(self) -> Any:
+        """The rows an export writes: streamed as they are built where the filter set can
+        (``stream_rows``) and no sort is asked for (the list's own order), so that its memory
+        does not grow with the rows; else the whole list, which the table sorts."""
+        options = self.table_class._meta
+        sort = self.request.GET.getlist(f"{options.prefix}{options.order_by_field}")
+        stream = getattr(self.filterset, "stream_rows", None)
+        if stream is not None and not sort:
+            return StreamedRows(stream())
+        return self.filterset.rows()
 
     def list_cache_key(self) -> str:
         """The cache key of the list's body: the council's data version (read with the

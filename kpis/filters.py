@@ -7,14 +7,15 @@ afterwards, because a RAG status depends on the measure's polarity and tolerance
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import batched
 from typing import Any
 
 import django_filters
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -25,7 +26,7 @@ from kpis.reports import outturn_standing, rated, target_of, value_standing_for_
 from kpis.schemes import rag_scheme
 from plans.filters import ANY, CouncilFilterSet, search_filter, text_choices, year_choices
 from plans.models import Theme
-from plans.querysets import plain_instances
+from plans.querysets import IdsIn, plain_instances
 
 QUARTER_CHOICES = [(str(n), f"Q{n}") for n in range(1, 5)]
 
@@ -36,6 +37,10 @@ LIST_UNREAD_VALUE_FIELDS = frozenset({"commentary", "entered_by_id", "entered_at
 #: A measure's fields the KPI list and its exports never read: its definition (long text,
 #: shown on its own page) and its version.
 LIST_UNREAD_KPI_FIELDS = frozenset({"definition", "version"})
+
+#: Measures a streamed export (KpiFilterSet.stream_rows) builds at a time: one query for their
+#: values, one for their targets. Its memory is bounded by this, not by the list's length.
+KPI_CHUNK = 2000
 
 #: Worst first, so that sorting by RAG ascending puts Red at the top.
 RAG_RANK: dict[Rag, int] = {role: rank for rank, role in enumerate(SEVERITY)}
@@ -256,32 +261,67 @@ class KpiFilterSet(CouncilFilterSet):
             year, quarter = self._default_period(year, quarter)
         return Quarter(FinancialYear(year), quarter)
 
-    def rows(self) -> list[KpiRow]:
-        period = self.period
+    def _values(self, period: Quarter, annual: Q | IdsIn) -> QuerySet:
+        """The values the list reads for ``period``, of every measure (narrowed by the
+        caller to the measures shown); ``annual`` selects the annual measures.
+
+        The year's values and last year's (the same quarter last year, for schemes whose
+        Amber depends on the trend), and an annual measure's outturns of earlier years (its
+        latest outturn stands in every later quarter, as on the dashboard), in one query.
+        Only the quarter's own values (a quarterly one, or its months') and the years'
+        outturns are read: no other period is shown or rated against."""
         year = period.year.start_year
-        # The year's values and last year's (the same quarter last year, for schemes whose
-        # Amber depends on the trend), and an annual measure's outturns of earlier years (its
-        # latest outturn stands in every later quarter, as on the dashboard), in one query.
-        # Only the quarter's own values (a quarterly one, or its months') and the years'
-        # outturns are read: no other period is shown or rated against.
         months = [month for month in range(1, 13) if quarter_of_month(month) == period.number]
         of_quarter = Q(quarter=period.number, month=0) | Q(month__in=months) | Q(quarter=0, month=0)
-        values = KpiValue.objects.with_valid_period().filter(
+        return KpiValue.objects.with_valid_period().filter(
             Q(financial_year__in=(year - 1, year)) & of_quarter
-            | Q(financial_year__lt=year, quarter=0, month=0, kpi__frequency=Frequency.ANNUAL)
+            | Q(financial_year__lt=year, quarter=0, month=0) & annual
         )
-        # The measures and their themes (all the list draws of their relations; the council
-        # is the list's own) as plain rows too.
+
+    def rows(self) -> list[KpiRow]:
+        """Every row of the list, in the measures' order (a list the table may sort)."""
         kpis = list(plain_instances(self.qs, omit=LIST_UNREAD_KPI_FIELDS))
+        shown = Q(kpi_id__in=self.qs.order_by().values("pk"))
+        period = self.period
+        values = self._values(period, Q(kpi__frequency=Frequency.ANNUAL)).filter(shown)
+        rows = self._build(kpis, period, values, KpiTarget.objects.filter(shown), {}, None)
+        rag = self._clean("rag")
+        if rag:
+            rows = [row for row in rows if row.rag == rag]
+        return rows
+
+    def stream_rows(self) -> KpiRowStream:
+        """The rows in the same order as :meth:`rows`, built ``KPI_CHUNK`` measures at a
+        time as they are read (an export's memory bounded by the chunk, not the list)."""
+        return KpiRowStream(self)
+
+    def _build(
+        self,
+        kpis: list[KPI],
+        period: Quarter,
+        values: QuerySet,
+        targets: QuerySet,
+        themes: dict[int, Theme],
+        scheme: Scheme | None,
+        bounded: bool = False,
+    ) -> list[KpiRow]:
+        """The rows of ``kpis``, from their ``values`` and ``targets`` (a query each) and
+        their themes (kept in ``themes``, added to); ``bounded``: the queries are a chunk's,
+        each read in one fetch."""
+        fetch = None if bounded else 2000
+        year = period.year.start_year
         by_pk = {kpi.pk: kpi for kpi in kpis}
         for kpi in kpis:
             kpi.year_values, kpi.targets = [], []
         if kpis:
-            theme_ids = {kpi.theme_id for kpi in kpis} - {None}
-            themes = {
-                theme.pk: theme
-                for theme in plain_instances(Theme.objects.filter(pk__in=theme_ids).order_by())
-            }
+            theme_ids = {kpi.theme_id for kpi in kpis} - {None} - themes.keys()
+            if theme_ids:
+                themes.update(
+                    (theme.pk, theme)
+                    for theme in plain_instances(
+                        Theme.objects.filter(pk__in=theme_ids).order_by(), chunk_size=fetch
+                    )
+                )
             council = self.council
             for kpi in kpis:
                 # The relations as ForeignKey assignment caches them (the ids already match),
@@ -290,50 +330,58 @@ class KpiFilterSet(CouncilFilterSet):
             # Two queries for all the measures, their rows read as plain values (not model
             # instances built one by one: most of a long list's or export's time), ordered by
             # the measure's id, not its council/theme (the models' ordering joins).
-            shown = Q(kpi_id__in=self.qs.order_by().values("pk"))
             for value in plain_instances(
-                values.filter(shown).order_by("kpi_id", "financial_year", "quarter", "month"),
+                values.order_by("kpi_id", "financial_year", "quarter", "month"),
+                chunk_size=fetch,
                 omit=LIST_UNREAD_VALUE_FIELDS,
             ):
                 by_pk[value.kpi_id].year_values.append(value)
             for setting in plain_instances(
-                KpiTarget.objects.filter(shown).order_by("kpi_id", "financial_year")
+                targets.order_by("kpi_id", "financial_year"), chunk_size=fetch
             ):
                 by_pk[setting.kpi_id].targets.append(setting)
-        scheme = rag_scheme(self.council)
+        if scheme is None:
+            scheme = rag_scheme(self.council)
         rows = []
+        annual, number, no_targets = Frequency.ANNUAL, period.number, {}
         for kpi in kpis:
+            year_values, settings = kpi.year_values, kpi.targets
             # One council object (its scheme is loaded once), set above; each value's and
             # target's measure cached as ``value.kpi = kpi`` would cache it.
-            for value in kpi.year_values:
+            for value in year_values:
                 value._state.fields_cache = {"kpi": kpi}
-            targets = {(kpi.pk, setting.financial_year): setting for setting in kpi.targets}
-            for setting in kpi.targets:
-                setting._state.fields_cache = {"kpi": kpi}
-            if kpi.frequency == Frequency.ANNUAL:
-                value = value_for_quarter(kpi, kpi.year_values, period.number)
+            targets = no_targets
+            if settings:
+                targets = {(kpi.pk, setting.financial_year): setting for setting in settings}
+                for setting in settings:
+                    setting._state.fields_cache = {"kpi": kpi}
+            outturn = None
+            if kpi.frequency == annual:
+                value = value_for_quarter(kpi, year_values, number)
                 last_year = None
                 if value is not None:
                     last_year = next(
                         (
                             v
-                            for v in kpi.year_values
+                            for v in year_values
                             if v.is_outturn and v.financial_year == value.financial_year - 1
                         ),
                         None,
                     )
             else:
-                this_year = [v for v in kpi.year_values if v.financial_year == year]
-                before = [v for v in kpi.year_values if v.financial_year == year - 1]
-                value = value_for_quarter(kpi, this_year, period.number)
-                last_year = value_for_quarter(kpi, before, period.number)
+                # This year's values (the first outturn among them the year's), last year's.
+                this_year, before = [], []
+                for v in year_values:
+                    if v.financial_year == year:
+                        this_year.append(v)
+                        if outturn is None and v.quarter == 0 and v.month == 0:
+                            outturn = v
+                    elif v.financial_year == year - 1:
+                        before.append(v)
+                value = value_for_quarter(kpi, this_year, number)
+                last_year = value_for_quarter(kpi, before, number)
             of_year = value.financial_year if value is not None else year
             target = target_of(kpi, value, of_year, targets)
-            outturn = None
-            if kpi.frequency != Frequency.ANNUAL:
-                outturn = next(
-                    (v for v in kpi.year_values if v.is_outturn and v.financial_year == year), None
-                )
             # The row keeps the values it shows; the rest are let go (memory, and the
             # garbage collector's work, grow less with the rows).
             del kpi.year_values, kpi.targets
@@ -348,7 +396,54 @@ class KpiFilterSet(CouncilFilterSet):
                     scheme,
                 )
             )
-        rag = self._clean("rag")
-        if rag:
-            rows = [row for row in rows if row.rag == rag]
         return rows
+
+
+class KpiRowStream:
+    """A filter set's rows in the order of :meth:`KpiFilterSet.rows` (the measures' own,
+    unsorted), built ``KPI_CHUNK`` measures at a time as they are iterated and let go once
+    read: an export's memory does not grow with the list. The RAG filter is applied as the
+    rows are built. Each iteration reads the database afresh."""
+
+    def __init__(self, filterset: KpiFilterSet) -> None:
+        self.filterset = filterset
+        self.period = filterset.period
+        self.rag = filterset._clean("rag")
+
+    def __iter__(self) -> Iterator[KpiRow]:
+        return self._rows(self.filterset.qs)
+
+    def _rows(self, measures: QuerySet) -> Iterator[KpiRow]:
+        filterset, period, rag = self.filterset, self.period, self.rag
+        size = KPI_CHUNK
+        themes: dict[int, Theme] = {}
+        scheme = rag_scheme(filterset.council)
+        read = plain_instances(measures, chunk_size=size, omit=LIST_UNREAD_KPI_FIELDS)
+        for chunk in batched(read, size):
+            kpis = list(chunk)
+            # The chunk's values and targets by their measures' ids: no join to the
+            # measures (nor a scan of every council's), the annual ones known here.
+            shown = IdsIn("kpi_id", [kpi.pk for kpi in kpis])
+            annual = IdsIn("kpi_id", [kpi.pk for kpi in kpis if kpi.frequency == Frequency.ANNUAL])
+            values = filterset._values(period, annual).filter(shown)
+            targets = KpiTarget.objects.filter(shown)
+            rows = filterset._build(kpis, period, values, targets, themes, scheme, bounded=True)
+            if rag:
+                rows = [row for row in rows if row.rag == rag]
+            yield from rows
+            # Let the chunk go before the next is read (not held while it is built).
+            del rows, kpis, chunk
+
+    def has_outturn(self) -> bool:
+        """Whether any row shows an annual outturn (a quarterly or monthly measure's outturn
+        for the year): the table's column is drawn only then. Asked of the database, not by
+        building every row; with a RAG filter, only the measures with an outturn are built
+        (a chunk at a time) until one of them passes the filter."""
+        year = self.period.year.start_year
+        outturns = KpiValue.objects.with_valid_period().filter(
+            kpi_id=OuterRef("pk"), financial_year=year, quarter=0, month=0
+        )
+        measures = self.filterset.qs.exclude(frequency=Frequency.ANNUAL).filter(Exists(outturns))
+        if not self.rag:
+            return measures.exists()
+        return any(row.outturn is not None for row in self._rows(measures))

@@ -8,9 +8,16 @@ from typing import Any
 import django_tables2 as tables
 
 from core.formatting import format_measure, state_tag
-from kpis.filters import KpiRow
+from kpis.filters import KpiRow, KpiRowStream
 from kpis.models import KpiValue, NotPublished, Unit
-from plans.tables import NUMERIC, ROW_TITLE, ExportColumn, ListTable, detail_link
+from plans.tables import (
+    NUMERIC,
+    ROW_TITLE,
+    ExportColumn,
+    ListTable,
+    StreamedRows,
+    detail_link,
+)
 
 
 def plain_number(value: Decimal | None) -> Decimal | None:
@@ -53,8 +60,15 @@ class KpiTable(ListTable):
         )
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
-        # The annual outturn column only where a quarterly measure has recorded one.
-        if not any(getattr(row, "outturn", None) is not None for row in data or ()):
+        # The annual outturn column only where a quarterly measure has recorded one. Rows
+        # streamed as an export writes them are not all read first: the stream is asked.
+        if isinstance(data, KpiRowStream):
+            data = StreamedRows(data)
+        if isinstance(data, StreamedRows):
+            shows_outturn = data.data.has_outturn()
+        else:
+            shows_outturn = any(getattr(row, "outturn", None) is not None for row in data or ())
+        if not shows_outturn:
             kwargs["exclude"] = (*kwargs.get("exclude", ()), "outturn")
         super().__init__(data, *args, **kwargs)
 

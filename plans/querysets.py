@@ -78,8 +78,15 @@ class CouncilScopedQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
+class _ReadState(models.base.ModelState):
+    """The state of an instance read from the database (``adding`` False for every one of
+    them, as a class attribute rather than set on each of thousands)."""
+
+    adding = False
+
+
 def plain_instances(
-    queryset: models.QuerySet, chunk_size: int = 2000, omit: Collection[str] = ()
+    queryset: models.QuerySet, chunk_size: int | None = 2000, omit: Collection[str] = ()
 ) -> Iterator[Any]:
     """The queryset's objects, each made from its row's values without ``Model.__init__``
     (most of the time of reading thousands of small rows): every concrete field is loaded,
@@ -89,13 +96,48 @@ def plain_instances(
 
     ``omit`` names fields (attnames) the caller never reads, left unread (long text,
     timestamps): like a deferred field, one would be read from the database, a query for
-    each object, if it were ever asked for."""
+    each object, if it were ever asked for.
+
+    The rows are read ``chunk_size`` at a time (on PostgreSQL, through a server-side cursor);
+    ``chunk_size=None`` reads them in one fetch, without a cursor's extra round trips and
+    materialised result: for a query whose size is already bounded (a chunk's values)."""
     model = queryset.model
     names = [field.attname for field in model._meta.concrete_fields if field.attname not in omit]
     new, db = model.__new__, queryset.db
-    for values in queryset.values_list(*names).iterator(chunk_size=chunk_size):
+    rows = queryset.values_list(*names)
+    for values in rows if chunk_size is None else rows.iterator(chunk_size=chunk_size):
         instance = new(model)
-        instance.__dict__.update(zip(names, values, strict=True))
-        state = instance._state = models.base.ModelState()
-        state.adding, state.db = False, db
+        fields = instance.__dict__
+        fields.update(zip(names, values, strict=False))
+        state = fields["_state"] = _ReadState()
+        state.db = db
         yield instance
+
+
+class IdsIn(models.Expression):
+    """``field IN (ids)``, a filter for a chunk of thousands of integer ids (``queryset.filter(
+    IdsIn("kpi_id", ids))``), written without the ORM's preparation of each id that an
+    ``__in`` lookup does (some 6 µs an id: 12 ms for 2,000). The ids are checked to be
+    integers and passed as parameters (on PostgreSQL as one array, which it plans faster
+    than thousands of parameters)."""
+
+    output_field = models.BooleanField()
+
+    def __init__(self, field: str, ids: Collection[int]) -> None:
+        super().__init__()
+        self.column: Any = models.F(field)
+        self.ids = [int(pk) for pk in ids]
+
+    def resolve_expression(self, *args: Any, **kwargs: Any) -> IdsIn:
+        resolved = self.copy()
+        resolved.column = self.column.resolve_expression(*args, **kwargs)
+        return resolved
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        if not self.ids:
+            return "(1 = 0)", []
+        column, params = compiler.compile(self.column)
+        if connection.vendor == "postgresql":
+            # One array parameter: the statement is not thousands of parameters long.
+            return f"({column} = ANY(%s))", [*params, self.ids]
+        return f"({column} IN ({', '.join(['%s'] * len(self.ids))}))", [*params, *self.ids]

@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django_tables2.data import TableData
 
 from core.formatting import colour_tag, format_measure, format_money
 from core.periods import FinancialYear
@@ -109,6 +110,11 @@ def detail_link(url_name: str, kwargs: dict, text: str) -> str:
     except NoReverseMatch:
         return text
     return format_html('<a class="govuk-link" href="{}">{}</a>', url, text)
+
+
+class StreamedRows(TableData):
+    """A table's rows as an iterable read as it is exported, never all in memory: for an
+    export only (not sortable, nor counted or paginated). Each read iterates it afresh."""
 
 
 class ListTable(tables.Table):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from operator import attrgetter
+from collections.abc import Iterator
+from itertools import batched
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
 
+from core.risk import natural_key
 from plans.filters import (
     ANY,
     CouncilFilterSet,
@@ -16,7 +19,7 @@ from plans.filters import (
     search_filter,
     text_choices,
 )
-from plans.querysets import plain_instances
+from plans.querysets import IdsIn, plain_instances
 from risks.models import (
     RiskAssessment,
     RiskRegisterEntry,
@@ -24,6 +27,10 @@ from risks.models import (
     assessed_direction,
     council_matrix,
 )
+
+#: Risks a streamed export (RiskFilterSet.stream_rows) builds at a time: one query for them,
+#: one for their assessments. Its memory is bounded by this (and each risk's sort key).
+RISK_CHUNK = 2000
 
 #: A risk's fields the register list and its exports never read: its long texts (searched in
 #: the database, not shown) and bookkeeping, not fetched for every row of a long register.
@@ -83,9 +90,8 @@ class RiskFilterSet(CouncilFilterSet):
     def rows(self) -> list[RiskRegisterEntry]:
         """The filtered risks in natural reference order, each with its inherent, current and
         target scores parsed on the council's matrix (loaded once), its latest quarterly
-        assessment and its direction of travel computed from the assessments (a register is a
-        few dozen rows, so it is sorted in Python)."""
-        matrix = council_matrix(self.council)
+        assessment and its direction of travel computed from the assessments (sorted in
+        Python: a list the table may sort again)."""
         # Read as plain rows (plans.querysets.plain_instances), without the themes the
         # queryset prefetches for other pages (the register shows none); of their relations
         # only the council (the list's) and the risk a merged one went into are drawn.
@@ -93,6 +99,26 @@ class RiskFilterSet(CouncilFilterSet):
         for risk in risks:
             risk.reference_key = risk.sort_key  # worked out once: sorted on, and by the table
         risks.sort(key=attrgetter("reference_key"))
+        assessments = RiskAssessment.objects.filter(risk__council=self.council)
+        return self._build(risks, council_matrix(self.council), assessments, None)
+
+    def stream_rows(self) -> RiskRowStream:
+        """The rows of :meth:`rows`, in its order, built ``RISK_CHUNK`` risks at a time as an
+        export writes them (its memory bounded by the chunk and each risk's sort key)."""
+        return RiskRowStream(self)
+
+    def _build(
+        self,
+        risks: list[RiskRegisterEntry],
+        matrix: Any,
+        assessments: QuerySet,
+        register_assessed: bool | None,
+        parsed: dict[str, Any] | None = None,
+    ) -> list[RiskRegisterEntry]:
+        """``risks`` made ready to show, with their ``assessments`` (any others among them
+        are passed over). ``register_assessed``: whether the council has assessed any risk
+        (None: whether ``assessments``, the council's, holds any). ``parsed`` keeps the
+        scores parsed, by text, from one chunk to the next."""
         merged_ids = {risk.merged_into_id for risk in risks} - {None}
         merged = (
             {
@@ -108,7 +134,8 @@ class RiskFilterSet(CouncilFilterSet):
             risk.council = self.council
             if risk.merged_into_id in merged:
                 risk.merged_into = merged[risk.merged_into_id]
-        parsed: dict[str, Any] = {}
+        if parsed is None:
+            parsed = {}
 
         def parse(text: str) -> Any:
             """The score on the matrix (risk.score), parsed once per distinct text."""
@@ -120,14 +147,13 @@ class RiskFilterSet(CouncilFilterSet):
 
         quarter = self.as_at_quarter
         history: dict[int, list[RiskAssessment]] = {}
-        register_assessed = False
+        seen = False
         shown = {risk.pk for risk in risks}
         for assessment in plain_instances(
-            RiskAssessment.objects.filter(risk__council=self.council).order_by(
-                "financial_year", "quarter"
-            )
+            assessments.order_by("financial_year", "quarter"),
+            chunk_size=None if register_assessed is not None else 2000,
         ):
-            register_assessed = True
+            seen = True
             if quarter is not None and assessment.period > (
                 quarter.year.start_year,
                 quarter.number,
@@ -135,6 +161,8 @@ class RiskFilterSet(CouncilFilterSet):
                 continue  # assessed after the quarter chosen
             if assessment.risk_id in shown:
                 history.setdefault(assessment.risk_id, []).append(assessment)
+        if register_assessed is None:
+            register_assessed = seen
         for risk in risks:
             risk.matrix = matrix
             risk.inherent_parsed = parse(risk.inherent_score)
@@ -149,3 +177,54 @@ class RiskFilterSet(CouncilFilterSet):
             risk.latest_assessment = assessments[-1] if assessments else None
             risk.direction_computed = assessed_direction(assessments, matrix) or risk.direction
         return risks
+
+
+class RiskRowStream:
+    """A filter set's rows in the order of :meth:`RiskFilterSet.rows` (natural reference
+    order), built ``RISK_CHUNK`` risks at a time as they are iterated: only the risks' sort
+    keys (reference and title) are read for the whole register, sorted, and the risks and
+    their assessments then read a chunk at a time. Each iteration reads the database afresh."""
+
+    def __init__(self, filterset: RiskFilterSet) -> None:
+        self.filterset = filterset
+
+    def __iter__(self) -> Iterator[RiskRegisterEntry]:
+        filterset = self.filterset
+        council = filterset.council
+        # Sorted as rows() sorts (a stable sort of the same query's rows, by the same key,
+        # risk.sort_key, worked out once: kept for the table's reference_key).
+        order = [
+            (pk, (natural_key(reference), title.casefold()))
+            for pk, reference, title in filterset.qs.prefetch_related(None).values_list(
+                "pk", "reference", "title"
+            )
+        ]
+        order.sort(key=itemgetter(1))
+        matrix = council_matrix(council)
+        register_assessed = RiskAssessment.objects.filter(risk__council=council).exists()
+        parsed: dict[str, Any] = {}
+        for chunk in batched(order, RISK_CHUNK):
+            ids = [pk for pk, _ in chunk]
+            read = {
+                risk.pk: risk
+                for risk in plain_instances(
+                    RiskRegisterEntry.objects.filter(IdsIn("id", ids)).order_by(),
+                    chunk_size=None,
+                    omit=LIST_UNREAD_RISK_FIELDS,
+                )
+            }
+            risks = []
+            for pk, key in chunk:
+                risk = read[pk]
+                risk.reference_key = key
+                risks.append(risk)
+            del read
+            # None to read where the council has assessed no risk at all (no query).
+            assessments = (
+                RiskAssessment.objects.filter(IdsIn("risk_id", ids))
+                if register_assessed
+                else RiskAssessment.objects.none()
+            )
+            yield from filterset._build(risks, matrix, assessments, register_assessed, parsed)
+            # Let the chunk go before the next is read (not held while it is built).
+            del risks, assessments
