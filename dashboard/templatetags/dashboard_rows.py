@@ -21,7 +21,7 @@ from django.utils.html import escape, format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from core.formatting import TAG_COLOURS, format_measure
+from core.formatting import TAG_COLOURS, format_measure, state_tag
 from core.rag import Scheme, Trend, medway
 
 register = template.Library()
@@ -38,6 +38,7 @@ class _Drawn:
         self.url_before, self.url_after = url.split(str(_PK))
         self.tags: dict[Any, tuple[str, str, str]] = {}
         self.trends: dict[tuple[Trend, bool], str] = {}
+        self.rag_tags: dict[Any, str] = {}
 
     def state(self, status: Any) -> tuple[str, str, str]:
         """(tag, colour, word with symbol) of a status in the council's scheme."""
@@ -57,6 +58,13 @@ class _Drawn:
             )
             word = format_html("{}{}", symbol, state.label)
             drawn = self.tags[status] = (tag, escape(state.colour), word)
+        return drawn
+
+    def rag_tag(self, status: Any) -> str:
+        """A status's badge as dashboard_format.rag_tag draws it."""
+        drawn = self.rag_tags.get(status)
+        if drawn is None:
+            drawn = self.rag_tags[status] = state_tag(self.scheme.state(status))
         return drawn
 
     def trend(self, result: Any) -> str:
@@ -312,4 +320,20 @@ def action_row(context: template.Context, row: Any) -> SafeString:
         f'<tr><th scope="row"><a class="govuk-link" href="{drawn[0]}{action.pk}{drawn[1]}">'
         f"{reference}{escape(action.title)}</a></th><td>{action_status_tag(action)}</td>"
         f"<td>{due}</td><td>{lead}</td><td>{latest}</td></tr>"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def rag_change(context: template.Context, row: Any) -> SafeString:
+    """A measure whose status changed since the previous quarter (the dashboard's "Changed
+    since" list): its name (a link), the status before and the status now, each as
+    dashboard_format.rag_tag draws it."""
+    drawn = _drawn(context)
+    before, now = drawn.rag_tag(row.previous.rag), drawn.rag_tag(row.rag)
+    kpi = row.kpi
+    return mark_safe(
+        f'<li><a class="govuk-link" href="{drawn.url_before}{kpi.pk}{drawn.url_after}">'
+        f"{escape(kpi.name)}</a>: {before} "
+        '<span aria-hidden="true">→</span><span class="govuk-visually-hidden">to</span> '
+        f"{now}</li>"
     )
