@@ -15,7 +15,9 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import (
+    BooleanField,
     Case,
+    CharField,
     Exists,
     F,
     IntegerField,
@@ -75,6 +77,48 @@ def with_state_as_at(queryset: QuerySet, as_at: datetime.date | None) -> QuerySe
     )
 
 
+def with_latest_update_as_at(queryset: QuerySet, as_at: datetime.date | None) -> QuerySet:
+    """``queryset`` of actions annotated, more cheaply than :func:`with_state_as_at` (three
+    correlated subqueries, not thirteen), with what their state as at ``as_at`` follows from:
+    ``state_update_id`` and ``state_update_status``, the id and status of their latest update
+    on or before it (None without one), and ``reported``, whether they have any update at all.
+    :func:`state_as_at` works the state out of these. None: their latest update whatever its
+    date (their current state is the one stored)."""
+    if as_at is None:
+        return queryset.annotate(
+            state_update_id=Subquery(
+                ActionUpdate.objects.filter(action=OuterRef("pk"))
+                .order_by("-date", "-created_at", "-pk")
+                .values("pk")[:1]
+            ),
+            state_update_status=Value(None, output_field=CharField()),
+            reported=Value(None, output_field=BooleanField()),
+        )
+    updates = _updates_by(as_at)
+    return queryset.annotate(
+        state_update_id=Subquery(updates.values("pk")[:1]),
+        state_update_status=Subquery(updates.values("status")[:1]),
+        reported=Exists(ActionUpdate.objects.filter(action=OuterRef("pk"))),
+    )
+
+
+def state_as_at(action, update, as_at: datetime.date | None) -> tuple[str, str, str, int | None]:
+    """The (status, stage, RAG, % complete) of an action annotated by
+    :func:`with_latest_update_as_at` as at ``as_at``, as :func:`with_state_as_at` gives them:
+    those of its latest update by then (``update``, that update loaded, or None to read only
+    its status: stage, RAG and % complete are then None), else not reported if it was
+    updated later, else as stored. None: its stored (current) state."""
+    if as_at is None:
+        return action.status, action.stage, action.rag, action.percent_complete
+    if action.state_update_id is not None:
+        if update is None:
+            return action.state_update_status, None, None, None
+        return update.status, update.stage, update.rag, update.percent_complete
+    if action.reported:
+        return ActionStatus.NOT_REPORTED.value, "", "", None
+    return action.status, action.stage, action.rag, action.percent_complete
+
+
 def overdue_at(queryset: QuerySet, as_at: datetime.date) -> QuerySet:
     """Of an annotated queryset, the actions overdue at ``as_at`` (due before it, not closed)."""
     return queryset.filter(due_date__lt=as_at).exclude(state_status__in=CLOSED_STATUSES)
@@ -96,5 +140,7 @@ __all__ = [
     "is_overdue_at",
     "not_overdue_at",
     "overdue_at",
+    "state_as_at",
+    "with_latest_update_as_at",
     "with_state_as_at",
 ]

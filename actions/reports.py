@@ -7,12 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
-
-from actions.asat import STATE_ANNOTATIONS, is_overdue_at, with_state_as_at
+from actions.asat import state_as_at, with_latest_update_as_at
 from actions.models import CLOSED_STATUSES, Action, ActionStatus, ActionUpdate
 from core.periods import Quarter
 from plans.models import Council
+from plans.querysets import plain_instances
 
 #: How many actions the dashboard lists; the action list has the rest.
 ATTENTION_LIMIT = 20
@@ -70,16 +69,6 @@ def as_at_date(quarter: Quarter, today: date) -> date | None:
     return quarter.end if quarter.end < today else None
 
 
-def show_state(action: Action) -> Action:
-    """Give an annotated action, in memory only, the state it had at the as-at date, so that
-    pages and tags that read ``status`` or ``percent_complete`` show that state."""
-    for name, stored in zip(
-        STATE_ANNOTATIONS, ("status", "stage", "rag", "percent_complete"), strict=True
-    ):
-        setattr(action, stored, getattr(action, name))
-    return action
-
-
 def attention_report(
     council: Council, quarter: Quarter, today: date, limit: int = ATTENTION_LIMIT
 ) -> AttentionReport:
@@ -92,25 +81,33 @@ def attention_report(
     year = quarter.year.start_year
     as_at = as_at_date(quarter, today)
     judged_at = as_at or today
-    actions = list(
-        with_state_as_at(
-            Action.objects.filter(
-                plan__council=council, plan__start_year__lte=year, plan__end_year__gte=year
-            ),
-            as_at,
-        )
-        .filter(
-            Q(state_status__in=(ActionStatus.OFF_TRACK, ActionStatus.AT_RISK))
-            | Q(due_date__lt=judged_at) & ~Q(state_status__in=CLOSED_STATUSES)
-        )
-        .select_related("plan__council", "theme")
-        .order_by("due_date", "reference", "pk")
-    )
+    # Every action of the plans, read as plain rows with only what their state as at then
+    # follows from worked out in SQL (three correlated subqueries: the full state as
+    # with_state_as_at gives it, and filtered on, took some four times the SQL and its
+    # compiling); which need attention is worked out here, by the same rule.
+    candidates = Action.objects.filter(
+        plan__council=council, plan__start_year__lte=year, plan__end_year__gte=year
+    ).order_by("due_date", "reference", "pk")
     report = AttentionReport(as_at_quarter=quarter if as_at else None)
     rows = []
-    for action in actions:
-        show_state(action)
-        status, overdue = ActionStatus(action.status), is_overdue_at(action, judged_at)
+    plans_seen = set()
+    for action in plain_instances(
+        with_latest_update_as_at(candidates, as_at),
+        chunk_size=None,
+        related=("plan",),
+        annotations=("state_update_id", "state_update_status", "reported"),
+    ):
+        status_text = state_as_at(action, None, as_at)[0]
+        status = ActionStatus(status_text)
+        overdue = bool(
+            action.due_date and action.due_date < judged_at and status_text not in CLOSED_STATUSES
+        )
+        if status not in (ActionStatus.OFF_TRACK, ActionStatus.AT_RISK) and not overdue:
+            continue
+        plan = action.plan
+        if plan.pk not in plans_seen:  # the plans' council: the one asked about
+            plans_seen.add(plan.pk)
+            plan._state.fields_cache["council"] = council
         if status is ActionStatus.NOT_REPORTED:
             report.not_reported += 1
             continue
@@ -123,11 +120,16 @@ def attention_report(
     report.total = len(rows)
     shown = rows[:limit]
     # The latest update as at then of each action shown (not of every one counted), in one
-    # query.
+    # query; it gives the action's stage, RAG and % complete as at then.
     update_ids = [action.state_update_id for action, _, _ in shown if action.state_update_id]
     updates = {
         u.pk: u for u in ActionUpdate.objects.filter(pk__in=update_ids).select_related("author")
     }
+    for action, _, _ in shown:
+        update = updates.get(action.state_update_id)
+        state = state_as_at(action, update, as_at)
+        # In memory only: pages and tags that read them show the state as at then.
+        action.status, action.stage, action.rag, action.percent_complete = state
     report.rows = [
         ActionRow(action, status, overdue, updates.get(action.state_update_id))
         for action, status, overdue in shown

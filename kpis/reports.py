@@ -11,21 +11,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import reduce
+from functools import cached_property, reduce
 from operator import or_
 
 from django.db.models import F, Q
 
 from core.charts import value_axis
-from core.periods import FinancialYear, Quarter, previous_period
+from core.periods import EARLIEST_YEAR, LATEST_YEAR, FinancialYear, Quarter, previous_period
 from core.rag import SEVERITY, Rag, Scheme, StatusCount, Trend, long_trend, medway, short_trend
 from core.targets import effective_target
 from kpis.models import KPI, Frequency, KpiTarget, KpiValue, Unit
 from kpis.schemes import rag_scheme
 from plans.models import Council, Plan, Theme
+from plans.querysets import plain_instances
 
 #: Order of the statuses, worst first (as the report's key reads).
 STATUS_ORDER: tuple[Rag, ...] = SEVERITY
+
+#: A measure's fields no report reads (long text, its version): not fetched for a report.
+REPORT_UNREAD_KPI_FIELDS = frozenset({"definition", "version"})
+
+#: A value's fields no report reads (nor its RAG status): not fetched for a report.
+REPORT_UNREAD_VALUE_FIELDS = frozenset({"entered_by_id", "entered_at", "version"})
 
 #: Quarters of history behind the long trend ("avg over last 4 qtrs").
 LONG_TREND_QUARTERS = 4
@@ -183,8 +190,34 @@ def count_statuses(
     return (scheme or medway()).counts((row.rag for row in rows), present)
 
 
-def _quarter_filter(quarters: list[Quarter]) -> Q:
-    return reduce(or_, (Q(financial_year=q.year.start_year, quarter=q.number) for q in quarters))
+def _report_values_filter(periods: _ReportPeriods) -> Q:
+    """The values a quarter's report reads, those of ``KpiValue.objects.with_valid_period()``
+    (a valid period in the plausible years) in its quarters, and the annual measures'
+    outturns up to its year, in a short condition (compiling the longer one of the two
+    filters took four times as long): for each quarter number, the years it is read in, its
+    quarterly value or a month of it."""
+    years_of: dict[int, list[int]] = {}
+    for q in periods.quarters:
+        if EARLIEST_YEAR <= q.year.start_year <= LATEST_YEAR:
+            years_of.setdefault(q.number, []).append(q.year.start_year)
+    outturns = Q(
+        kpi__frequency=Frequency.ANNUAL,
+        quarter=0,
+        month=0,
+        financial_year__range=(EARLIEST_YEAR, min(periods.quarter.year.start_year, LATEST_YEAR)),
+    )
+    return reduce(
+        or_,
+        (
+            Q(
+                quarter=number,
+                financial_year__in=years,
+                month__in=[0, *Quarter(FinancialYear(years[0]), number).months],
+            )
+            for number, years in years_of.items()
+        ),
+        outturns,
+    )
 
 
 def value_standing_for_quarter(values: list[KpiValue]) -> KpiValue | None:
@@ -214,9 +247,12 @@ def yearly_targets(kpis: Sequence[KPI]) -> YearTargets:
         return {}
     by_pk = {kpi.pk: kpi for kpi in kpis}
     found: YearTargets = {}
-    # No ordering: the model's would join the measures, their councils and themes.
-    for setting in KpiTarget.objects.filter(kpi__in=list(by_pk)).order_by():
-        setting.kpi = by_pk[setting.kpi_id]
+    # No ordering: the model's would join the measures, their councils and themes. Plain
+    # rows (a measure may have a setting for each of many years), each with its measure cached
+    # as ``setting.kpi = kpi`` would cache it.
+    settings = KpiTarget.objects.filter(kpi__in=list(by_pk)).order_by()
+    for setting in plain_instances(settings, chunk_size=None):
+        setting._state.fields_cache["kpi"] = by_pk[setting.kpi_id]
         found[(setting.kpi_id, setting.financial_year)] = setting
     return found
 
@@ -315,57 +351,51 @@ def quarterly_report(council: Council, quarter: Quarter) -> QuarterlyReport:
     the same quarter last year, its long trend against the average of the same quarter in
     the four years before (Q1's year to date is never compared with a year's total).
     """
+    # The measures with their themes and the themes' plans, and their values, are read as
+    # plain rows (plans.querysets.plain_instances), not model instances built one by one:
+    # most of a cold dashboard's time went on building some 2,000 of them.
     kpis = list(
-        KPI.objects.filter(council=council)
-        .select_related("council", "theme__plan")
-        .order_by(
-            F("theme__plan__start_year").desc(nulls_last=True),
-            F("theme__plan_id").asc(nulls_last=True),
-            F("theme__number").asc(nulls_last=True),
-            "theme_id",
-            "order",
-            "code",
-            "name",
+        plain_instances(
+            KPI.objects.filter(council=council).order_by(
+                F("theme__plan__start_year").desc(nulls_last=True),
+                F("theme__plan_id").asc(nulls_last=True),
+                F("theme__number").asc(nulls_last=True),
+                "theme_id",
+                "order",
+                "code",
+                "name",
+            ),
+            chunk_size=None,
+            omit=REPORT_UNREAD_KPI_FIELDS,
+            related=("theme", "theme__plan"),
         )
     )
-    history = quarter.previous_n(LONG_TREND_QUARTERS)
-    same_quarter = [
-        Quarter.from_index(quarter.index - 4 * n) for n in range(1, CUMULATIVE_YEARS + 1)
-    ]
-    quarters = list(dict.fromkeys([quarter, *history, *same_quarter]))
-    by_kpi: dict[int, dict[Quarter, list[KpiValue]]] = {}
+    periods = _report_periods(quarter)
+    # Each measure's values by their quarter's index (an int hashes faster than a Quarter).
+    by_kpi: dict[int, dict[int, list[KpiValue]]] = {}
     outturns: dict[int, list[KpiValue]] = {}
     if kpis:
         values = (
-            KpiValue.objects.with_valid_period()
-            .filter(kpi__council=council)
-            .filter(
-                _quarter_filter(quarters)
-                | Q(
-                    kpi__frequency=Frequency.ANNUAL,
-                    quarter=0,
-                    month=0,
-                    financial_year__lte=quarter.year.start_year,
-                )
-            )
-            # Unordered (the model's ordering joins the councils and themes of every value)
-            # and without what no report shows.
+            KpiValue.objects.filter(kpi__council=council)
+            .filter(_report_values_filter(periods))
+            # Unordered (the model's ordering joins the councils and themes of every value).
             .order_by()
-            .defer("entered_by", "entered_at", "version")
         )
         kpis_by_id = {kpi.pk: kpi for kpi in kpis}
         for kpi in kpis:
-            kpi.council = council  # one council object: its RAG scheme is loaded once
-        for value in values:
+            # One council object: its RAG scheme is loaded once.
+            kpi._state.fields_cache["council"] = council
+        for value in plain_instances(values, chunk_size=None, omit=REPORT_UNREAD_VALUE_FIELDS):
             kpi = kpis_by_id.get(value.kpi_id)
             if kpi is None:
                 continue
-            value.kpi = kpi  # share the loaded measure: value.rag needs no query
-            if value.is_outturn:
-                outturns.setdefault(kpi.pk, []).append(value)
+            # The loaded measure, cached as ``value.kpi = kpi`` would: value.rag needs no query.
+            value._state.fields_cache["kpi"] = kpi
+            if value.quarter == 0 and value.month == 0:  # an outturn
+                outturns.setdefault(value.kpi_id, []).append(value)
                 continue
-            period = Quarter.from_index(value.financial_year * 4 + value.quarter - 1)
-            by_kpi.setdefault(kpi.pk, {}).setdefault(period, []).append(value)
+            index = value.financial_year * 4 + value.quarter - 1  # as Quarter.index
+            by_kpi.setdefault(value.kpi_id, {}).setdefault(index, []).append(value)
     targets = yearly_targets(kpis)
 
     groups: list[ThemeGroup] = []
@@ -374,7 +404,7 @@ def quarterly_report(council: Council, quarter: Quarter) -> QuarterlyReport:
         if kpi.frequency == Frequency.ANNUAL:
             row = _annual_row(kpi, outturns.get(kpi.pk, []), quarter, targets)
         else:
-            row = _quarterly_row(kpi, by_kpi.get(kpi.pk, {}), quarter, targets)
+            row = _quarterly_row(kpi, by_kpi.get(kpi.pk, {}), periods, targets)
         group = index.get(kpi.theme_id)
         if group is None:
             group = index[kpi.theme_id] = ThemeGroup(kpi.theme)
@@ -396,14 +426,55 @@ def red_without_commentary(council: Council, quarter: Quarter) -> list[MeasureRo
     return quarterly_report(council, quarter).red_without_commentary
 
 
-def _quarterly_row(
-    kpi: KPI, held: dict[Quarter, list[KpiValue]], quarter: Quarter, targets: YearTargets
-) -> MeasureRow:
-    """A quarterly (or monthly) measure's line: its value standing for each quarter."""
-    history = quarter.previous_n(LONG_TREND_QUARTERS)
-    same_quarter = [
+@dataclass
+class _ReportPeriods:
+    """The quarters a quarter's report reads, worked out once for all its measures."""
+
+    quarter: Quarter
+    previous: Quarter
+    last_year: Quarter
+    #: The four quarters before (the long trend's).
+    history: tuple[Quarter, ...]
+    #: The same quarter of the years before (a cumulative measure's trends).
+    same_quarter: tuple[Quarter, ...]
+    #: All of them, once each: the quarter, the history, then the same quarters.
+    quarters: tuple[Quarter, ...]
+
+    # Their indexes (Quarter.index), the keys of a measure's values: an int hashes faster.
+    @cached_property
+    def indexes(self) -> tuple[int, ...]:
+        return tuple(q.index for q in self.quarters)
+
+    @cached_property
+    def history_indexes(self) -> tuple[int, ...]:
+        return tuple(q.index for q in self.history)
+
+    @cached_property
+    def same_quarter_indexes(self) -> tuple[int, ...]:
+        return tuple(q.index for q in self.same_quarter)
+
+
+def _report_periods(quarter: Quarter) -> _ReportPeriods:
+    history = tuple(quarter.previous_n(LONG_TREND_QUARTERS))
+    same_quarter = tuple(
         Quarter.from_index(quarter.index - 4 * n) for n in range(1, CUMULATIVE_YEARS + 1)
-    ]
+    )
+    return _ReportPeriods(
+        quarter=quarter,
+        previous=quarter.previous(),
+        last_year=quarter.same_quarter_last_year(),
+        history=history,
+        same_quarter=same_quarter,
+        quarters=tuple(dict.fromkeys([quarter, *history, *same_quarter])),
+    )
+
+
+def _quarterly_row(
+    kpi: KPI, held: dict[int, list[KpiValue]], periods: _ReportPeriods, targets: YearTargets
+) -> MeasureRow:
+    """A quarterly (or monthly) measure's line: its value standing for each quarter (``held``:
+    its values by their quarter's index)."""
+    quarter = periods.quarter
 
     def period_value(
         q: Quarter, value: KpiValue | None, last_year: KpiValue | None = None
@@ -411,27 +482,27 @@ def _quarterly_row(
         target = target_of(kpi, value, q.year.start_year, targets)
         return PeriodValue(q, value, rated(value, target, last_year), target)
 
-    quarters = list(dict.fromkeys([quarter, *history, *same_quarter]))
-    picked = {q: value_standing_for_quarter(held.get(q, [])) for q in quarters}
-    current = picked[quarter]
-    previous = picked[quarter.previous()]
+    picked = {i: value_standing_for_quarter(held.get(i, ())) for i in periods.indexes}
+    current = picked[quarter.index]
+    previous = picked[quarter.index - 1]
     actual = current.actual if current else None
     # Like with like: a year-to-date figure against the same quarter of earlier years.
-    short_against = same_quarter[0] if kpi.cumulative else quarter.previous()
-    long_against = same_quarter if kpi.cumulative else history
-    before = picked[short_against]
+    if kpi.cumulative:
+        before, long_against = picked[quarter.index - 4], periods.same_quarter_indexes
+    else:
+        before, long_against = previous, periods.history_indexes
     short = short_trend(actual, before.actual if before else None, kpi.polarity)
     long = long_trend(
         actual,
-        [v.actual if v else None for v in (picked[q] for q in long_against)],
+        [v.actual if v else None for v in (picked[i] for i in long_against)],
         kpi.polarity,
     )
-    last_year = picked[quarter.same_quarter_last_year()]
+    last_year = picked[quarter.index - 4]
     return MeasureRow(
         kpi=kpi,
         current=period_value(quarter, current, last_year),
-        previous=period_value(quarter.previous(), previous),
-        last_year=period_value(quarter.same_quarter_last_year(), last_year),
+        previous=period_value(periods.previous, previous),
+        last_year=period_value(periods.last_year, last_year),
         short=_with_reported(short, current.reported_short_trend if current else ""),
         long=_with_reported(long, current.reported_long_trend if current else ""),
     )

@@ -7,7 +7,7 @@ the model to its council (``council_path``). Views, the admin and exports only e
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
@@ -86,31 +86,82 @@ class _ReadState(models.base.ModelState):
 
 
 def plain_instances(
-    queryset: models.QuerySet, chunk_size: int | None = 2000, omit: Collection[str] = ()
+    queryset: models.QuerySet,
+    chunk_size: int | None = 2000,
+    omit: Collection[str] = (),
+    related: Sequence[str] = (),
+    annotations: Sequence[str] = (),
 ) -> Iterator[Any]:
     """The queryset's objects, each made from its row's values without ``Model.__init__``
     (most of the time of reading thousands of small rows): every concrete field is loaded,
     as ``Model.from_db`` would load it, so methods and properties behave as on any instance.
-    For rows only read (lists, exports); no relation is followed in advance, nor any
-    ``from_db`` override or ``post_init`` receiver run.
+    For rows only read (lists, exports, reports); no ``from_db`` override or ``post_init``
+    receiver is run.
 
     ``omit`` names fields (attnames) the caller never reads, left unread (long text,
     timestamps): like a deferred field, one would be read from the database, a query for
     each object, if it were ever asked for.
 
+    ``related`` names foreign keys (paths such as ``"theme"`` and ``"theme__plan"``, each
+    after the one it starts from) read in the same query, as ``select_related`` would read
+    them: each related object is made once, shared by the rows that point at it, and cached
+    on them (None where the key is empty). ``annotations`` names the queryset's annotations
+    to set on each object as attributes.
+
     The rows are read ``chunk_size`` at a time (on PostgreSQL, through a server-side cursor);
     ``chunk_size=None`` reads them in one fetch, without a cursor's extra round trips and
-    materialised result: for a query whose size is already bounded (a chunk's values)."""
+    materialised result: for a query whose size is already bounded (a chunk's values, the
+    few hundred rows of a report)."""
     model = queryset.model
     names = [field.attname for field in model._meta.concrete_fields if field.attname not in omit]
-    new, db = model.__new__, queryset.db
-    rows = queryset.values_list(*names)
-    for values in rows if chunk_size is None else rows.iterator(chunk_size=chunk_size):
-        instance = new(model)
-        fields = instance.__dict__
-        fields.update(zip(names, values, strict=False))
-        state = fields["_state"] = _ReadState()
+    # Each related path: the path, its parent's path, the foreign key's name, the model, its
+    # fields, their columns in the row and where among them the primary key is.
+    columns: list[str] = list(names)
+    paths: list[tuple[str, str, str, Any, list[str], slice, int]] = []
+    models_by_path: dict[str, Any] = {"": model}
+    for path in related:
+        parent, _, name = path.rpartition("__")
+        related_model = models_by_path[parent]._meta.get_field(name).related_model
+        models_by_path[path] = related_model
+        attnames = [field.attname for field in related_model._meta.concrete_fields]
+        start = len(columns)
+        columns += [f"{path}__{attname}" for attname in attnames]
+        key = attnames.index(related_model._meta.pk.attname)
+        paths.append((path, parent, name, related_model, attnames, slice(start, len(columns)), key))
+    width = len(columns)
+    columns += annotations
+    db = queryset.db
+    rows = queryset.values_list(*columns)
+    shared: dict[tuple[str, Any], Any] = {}
+
+    def made(cls: Any, attnames: list[str], values: Sequence[Any]) -> Any:
+        instance = cls.__new__(cls)
+        instance.__dict__.update(zip(attnames, values, strict=True))
+        state = instance._state = _ReadState()
         state.db = db
+        return instance
+
+    for row in rows if chunk_size is None else rows.iterator(chunk_size=chunk_size):
+        instance = made(model, names, row[: len(names)])
+        if paths:
+            objects = {"": instance}
+            for path, parent, name, related_model, attnames, where, key in paths:
+                values = row[where]
+                pk = values[key]
+                owner = objects[parent]
+                if owner is None:
+                    objects[path] = None
+                    continue
+                if pk is None:
+                    obj = None
+                else:
+                    obj = shared.get((path, pk))
+                    if obj is None:
+                        obj = shared[(path, pk)] = made(related_model, attnames, values)
+                objects[path] = obj
+                owner._state.fields_cache[name] = obj
+        if annotations:
+            instance.__dict__.update(zip(annotations, row[width:], strict=True))
         yield instance
 
 

@@ -16,10 +16,12 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils import formats
 from django.utils.html import escape, format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
-from core.formatting import TAG_COLOURS, format_measure
+from core.formatting import TAG_COLOURS, format_measure, state_tag
 from core.rag import Scheme, Trend, medway
 
 register = template.Library()
@@ -36,6 +38,7 @@ class _Drawn:
         self.url_before, self.url_after = url.split(str(_PK))
         self.tags: dict[Any, tuple[str, str, str]] = {}
         self.trends: dict[tuple[Trend, bool], str] = {}
+        self.rag_tags: dict[Any, str] = {}
 
     def state(self, status: Any) -> tuple[str, str, str]:
         """(tag, colour, word with symbol) of a status in the council's scheme."""
@@ -55,6 +58,13 @@ class _Drawn:
             )
             word = format_html("{}{}", symbol, state.label)
             drawn = self.tags[status] = (tag, escape(state.colour), word)
+        return drawn
+
+    def rag_tag(self, status: Any) -> str:
+        """A status's badge as dashboard_format.rag_tag draws it."""
+        drawn = self.rag_tags.get(status)
+        if drawn is None:
+            drawn = self.rag_tags[status] = state_tag(self.scheme.state(status))
         return drawn
 
     def trend(self, result: Any) -> str:
@@ -173,4 +183,157 @@ def measure_comment(context: template.Context, row: Any) -> SafeString:
         kpi.name,
         tag,
         words,
+    )
+
+
+def _risk_score(score: Any, words: bool = False) -> str:
+    """A risk score as dashboard/includes/risk_score.html drew it: the score, its words (with
+    ``words``), its band; "–" for none."""
+    if not score:
+        return "–"
+    html = f"<strong>{escape(score)}</strong>"
+    if words:
+        html += f" {escape(score.description)}"
+    if score.band:
+        html += (
+            f' <strong class="app-band app-band--{escape(score.band.colour)}">'
+            f"{escape(score.band.name)}</strong>"
+        )
+    if words and score.above_appetite:
+        html += ' <span class="govuk-body-s">(above appetite)</span>'
+    return html
+
+
+def _commentary_text(text: str, label: str, short_label: str = "") -> str:
+    """A piece of commentary as dashboard/includes/commentary_text.html draws it (its line
+    breaks too: the body's whitespace is collapsed after drawing)."""
+    if len(text) > FOLD_LONGER_THAN:
+        return (
+            '\n\n<details class="govuk-details app-commentary">\n'
+            '  <summary class="govuk-details__summary"><span class="govuk-details__summary-text">'
+            f"{escape(label)}</span></summary>\n"
+            f'  <div class="govuk-details__text">{linebreaks(text, autoescape=True)}</div>\n'
+            "</details>\n\n"
+        )
+    return (
+        '\n\n<div class="app-commentary app-commentary--short"><span class="govuk-visually-hidden">'
+        f"{escape(short_label or label)}: </span>{linebreaks(text, autoescape=True)}</div>\n\n"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def risk_row(context: template.Context, row: Any) -> SafeString:
+    """A risk's line in the strategic risk register (dashboard/includes/risk_table.html):
+    reference, title, owner, its current score with how it was assessed, its direction,
+    history and commentary for the quarter (``quarter_key`` in the context), then inherent →
+    current → target. One call, not a template with an include per score: the register is
+    a fifth of the dashboard's drawing."""
+    risk, score, assessment = row.risk, row.score, row.assessment
+    quarter_key = context.get("quarter_key")
+    removal = (
+        '<br><span class="govuk-body-s">Proposed for removal</span>'
+        if risk.status == "proposed_removal"
+        else ""
+    )
+    if score:
+        current = _risk_score(score, words=True)
+    elif row.rag:
+        current = (
+            f'<strong class="govuk-tag {escape(row.rag_class)}">{escape(row.rag_label)}</strong>'
+        )
+    else:
+        current = escape(row.problem)
+    if assessment and assessment.period != quarter_key:
+        current += f'<br><span class="govuk-body-s">as assessed in {escape(row.as_assessed)}</span>'
+    if row.direction:
+        current += f'<br><span class="govuk-body-s">{escape(row.direction_label)}</span>'
+    if len(row.history) > 1:
+        history = "; ".join(
+            f"{escape(a.period_label)} {escape(a.score or a.get_rag_display())}"
+            for a in row.history
+        )
+        current += f'<br><span class="govuk-body-s">History: {history}</span>'
+    if assessment is not None and assessment.commentary and assessment.period == quarter_key:
+        current += (
+            '<div class="govuk-body-s govuk-!-margin-top-2">'
+            + _commentary_text(assessment.commentary, f"Commentary on {risk.title}", "Commentary")
+            + "</div>"
+        )
+    if score:
+        now = _risk_score(score)
+    elif row.rag:
+        now = escape(row.rag_label)
+    else:
+        now = "–"
+    return mark_safe(
+        f'<tr id="risk-{risk.pk}"><td class="n">{escape(risk.reference or "–")}</td>'
+        f'<th scope="row">{escape(risk.title)}{removal}</th>'
+        f"<td>{escape(risk.owner or '–')}</td><td>{current}</td>"
+        f"<td>{_risk_score(row.inherent)} → {now} → {_risk_score(row.target)}</td></tr>"
+    )
+
+
+def _day(value: Any) -> str:
+    """A date as the ``date:"j M Y"`` filter writes it ("" for none)."""
+    return "" if value in (None, "") else escape(formats.date_format(value, "j M Y"))
+
+
+@register.simple_tag(takes_context=True)
+def action_row(context: template.Context, row: Any) -> SafeString:
+    """An action needing attention on the dashboard (an actions.reports.ActionRow): the
+    action (a link), its status, when it is due, its lead and its latest update. One call,
+    not a template with a tag and a filter per cell."""
+    from dashboard.templatetags.dashboard_format import action_status_tag
+
+    drawn = context.render_context.get("dashboard_action_url")
+    if drawn is None:
+        url = reverse("action-detail", kwargs={"pk": _PK})
+        drawn = context.render_context["dashboard_action_url"] = url.split(str(_PK))
+    action, update = row.action, row.latest_update
+    reference = f"{escape(action.reference)} " if action.reference else ""
+    if row.overdue_since:
+        due = f'<strong class="app-overdue">Overdue since {_day(row.overdue_since)}</strong>'
+    elif action.due_date:
+        due = f'<span class="app-numeric">{_day(action.due_date)}</span>'
+    else:
+        due = ""
+    if action.due_slipped:
+        due += f" (originally {_day(action.original_due_date)})"
+    if not action.due_date:
+        due += escape(action.due_label or "–")
+    lead = escape(action.lead_officer or "–")
+    if action.directorate or action.section:
+        comma = ", " if action.directorate and action.section else ""
+        lead += (
+            '<span class="govuk-body-s govuk-!-display-block govuk-!-margin-bottom-0">'
+            f"{escape(action.directorate)}{comma}{escape(action.section)}</span>"
+        )
+    if update:
+        author = update.author_display
+        words = Truncator(update.commentary or "no commentary").words(40, truncate=" …")
+        latest = (
+            f"<b>{_day(update.date)}</b>{', ' + escape(author) if author else ''}: {escape(words)}"
+        )
+    else:
+        latest = "No update yet"
+    return mark_safe(
+        f'<tr><th scope="row"><a class="govuk-link" href="{drawn[0]}{action.pk}{drawn[1]}">'
+        f"{reference}{escape(action.title)}</a></th><td>{action_status_tag(action)}</td>"
+        f"<td>{due}</td><td>{lead}</td><td>{latest}</td></tr>"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def rag_change(context: template.Context, row: Any) -> SafeString:
+    """A measure whose status changed since the previous quarter (the dashboard's "Changed
+    since" list): its name (a link), the status before and the status now, each as
+    dashboard_format.rag_tag draws it."""
+    drawn = _drawn(context)
+    before, now = drawn.rag_tag(row.previous.rag), drawn.rag_tag(row.rag)
+    kpi = row.kpi
+    return mark_safe(
+        f'<li><a class="govuk-link" href="{drawn.url_before}{kpi.pk}{drawn.url_after}">'
+        f"{escape(kpi.name)}</a>: {before} "
+        '<span aria-hidden="true">→</span><span class="govuk-visually-hidden">to</span> '
+        f"{now}</li>"
     )

@@ -137,3 +137,47 @@ def test_superusers_see_and_edit_everything(two_councils):
     for model in MODELS:
         assert model.objects.visible_to(root).count() == model.objects.count()
         assert model.objects.editable_by(root).count() == model.objects.count()
+
+
+def test_plain_instances_read_related_rows_and_annotations_in_one_query(
+    django_assert_num_queries,
+):
+    """A report reads measures with their themes and plans as plain rows: every related
+    object as select_related would give it (shared, None where the key is empty), the
+    annotations set, and nothing more read from the database afterwards."""
+    from django.db.models import F, Value
+
+    from plans.querysets import plain_instances
+
+    council = f.make_council()
+    plan = f.make_plan(council, title="Plan A")
+    theme = f.make_theme(plan, title="Skills")
+    f.make_kpi(council, code="B", theme=theme)
+    f.make_kpi(council, code="A", theme=theme)
+    f.make_kpi(council, code="C")  # no theme
+    queryset = (
+        KPI.objects.filter(council=council)
+        .annotate(doubled=F("pk") * 2, label=Value("x"))
+        .order_by("code")
+    )
+    with django_assert_num_queries(1):
+        kpis = list(
+            plain_instances(
+                queryset,
+                chunk_size=None,
+                omit={"definition"},
+                related=("theme", "theme__plan"),
+                annotations=("doubled", "label"),
+            )
+        )
+        assert [kpi.code for kpi in kpis] == ["A", "B", "C"]
+        assert [kpi.theme.title if kpi.theme else None for kpi in kpis] == [
+            "Skills",
+            "Skills",
+            None,
+        ]
+        assert kpis[0].theme is kpis[1].theme  # one object for the rows that share it
+        assert kpis[0].theme.plan.title == "Plan A"
+        assert [kpi.doubled for kpi in kpis] == [kpi.pk * 2 for kpi in kpis]
+        assert {kpi.label for kpi in kpis} == {"x"}
+        assert "definition" not in kpis[0].__dict__  # left unread, as asked
