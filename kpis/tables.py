@@ -8,7 +8,7 @@ from typing import Any
 import django_tables2 as tables
 
 from core.formatting import format_measure, state_tag
-from kpis.filters import KpiRow, KpiRowStream
+from kpis.filters import KpiRow
 from kpis.models import KpiValue, NotPublished, Unit
 from plans.tables import (
     NUMERIC,
@@ -62,8 +62,6 @@ class KpiTable(ListTable):
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         # The annual outturn column only where a quarterly measure has recorded one. Rows
         # streamed as an export writes them are not all read first: the stream is asked.
-        if isinstance(data, KpiRowStream):
-            data = StreamedRows(data)
         if isinstance(data, StreamedRows):
             shows_outturn = data.data.has_outturn()
         else:

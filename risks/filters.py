@@ -10,7 +10,6 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
-from core.risk import natural_key
 from plans.filters import (
     ANY,
     CouncilFilterSet,
@@ -192,9 +191,9 @@ class RiskRowStream:
         filterset = self.filterset
         council = filterset.council
         # Sorted as rows() sorts (a stable sort of the same query's rows, by the same key,
-        # risk.sort_key, worked out once: kept for the table's reference_key).
+        # worked out once: kept for the table's reference_key).
         order = [
-            (pk, (natural_key(reference), title.casefold()))
+            (pk, RiskRegisterEntry.sort_key_of(reference, title))
             for pk, reference, title in filterset.qs.prefetch_related(None).values_list(
                 "pk", "reference", "title"
             )

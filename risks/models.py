@@ -356,7 +356,13 @@ class RiskRegisterEntry(models.Model):
     @property
     def sort_key(self) -> tuple:
         """References in natural order (Strat-2 before Strat-12), then title."""
-        return (natural_key(self.reference), self.title.casefold())
+        return self.sort_key_of(self.reference, self.title)
+
+    @staticmethod
+    def sort_key_of(reference: str, title: str) -> tuple:
+        """``sort_key`` from a risk's reference and title alone (e.g. values read without
+        the risk)."""
+        return (natural_key(reference), title.casefold())
 
     @property
     def matrix(self) -> engine.Matrix:

@@ -10,8 +10,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.asat import with_state_as_at
-from actions.models import Action, ActionStatus
+from actions.asat import (
+    STATE_ANNOTATIONS,
+    state_as_at,
+    with_latest_update_as_at,
+    with_state_as_at,
+)
+from actions.models import Action, ActionStatus, ActionUpdate
 from actions.reports import attention_report
 from actions.services import record_update, sync_current_state
 from core.periods import Quarter
@@ -46,6 +51,32 @@ def test_state_is_that_of_the_latest_update_dated_by_then(plan):
     assert state(action, datetime.date(2020, 10, 1)) == ("not_reported", None, None)
     # No date: the action's current state.
     assert state(action, None)[:2] == ("off_track", 20)
+
+
+@pytest.mark.parametrize(
+    "as_at",
+    [None, datetime.date(2020, 10, 1), datetime.date(2020, 11, 1), Q3.end, TODAY],
+)
+def test_the_dashboards_cheaper_as_at_rule_gives_the_lists_state(plan, as_at):
+    """The dashboard's attention list works the state out in Python (state_as_at over three
+    subqueries); the action list in SQL (with_state_as_at): the same state for every kind
+    of action, at every date."""
+    never = make_action(plan, status=ActionStatus.AT_RISK, stage="In progress", rag="amber")
+    later = make_action(plan, status=ActionStatus.OFF_TRACK, percent_complete=20)
+    make_update(later, date=datetime.date(2021, 2, 1), percent_complete=60, rag="green")
+    both = make_action(plan, status=ActionStatus.COMPLETED, percent_complete=100)
+    make_update(both, date=datetime.date(2020, 11, 1), status=ActionStatus.AT_RISK, rag="red")
+    make_update(both, date=datetime.date(2020, 11, 1), percent_complete=45, stage="Delivery")
+    make_update(both, date=datetime.date(2021, 3, 1), status=ActionStatus.COMPLETED)
+    actions = Action.objects.filter(plan=plan).order_by("pk")
+    expected = {
+        row.pk: tuple(getattr(row, name) for name in STATE_ANNOTATIONS)
+        for row in with_state_as_at(actions, as_at)
+    }
+    for row in with_latest_update_as_at(actions, as_at):
+        update = ActionUpdate.objects.filter(pk=row.state_update_id).first()
+        assert state_as_at(row, update, as_at) == expected[row.pk], (row, as_at)
+    assert set(expected) == {never.pk, later.pk, both.pk}
 
 
 def test_action_never_updated_keeps_its_entered_state(plan):

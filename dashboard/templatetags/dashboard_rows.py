@@ -155,7 +155,7 @@ def comparison_row(context: template.Context, row: Any) -> SafeString:
     )
 
 
-#: Commentary longer than this is folded (as dashboard/includes/commentary_text.html does).
+#: Commentary longer than this is folded (details), shorter shown in full.
 FOLD_LONGER_THAN = 400
 
 
@@ -205,8 +205,10 @@ def _risk_score(score: Any, words: bool = False) -> str:
 
 
 def _commentary_text(text: str, label: str, short_label: str = "") -> str:
-    """A piece of commentary as dashboard/includes/commentary_text.html draws it (its line
-    breaks too: the body's whitespace is collapsed after drawing)."""
+    """A piece of commentary: in full when short, folded (details, summarised by ``label``)
+    when long; ``short_label``, where given, is the hidden label of short words instead (where
+    their place names their subject already). The line breaks around it are the included
+    template's it replaced (the body's whitespace is collapsed after drawing)."""
     if len(text) > FOLD_LONGER_THAN:
         return (
             '\n\n<details class="govuk-details app-commentary">\n'
@@ -219,6 +221,12 @@ def _commentary_text(text: str, label: str, short_label: str = "") -> str:
         '\n\n<div class="app-commentary app-commentary--short"><span class="govuk-visually-hidden">'
         f"{escape(short_label or label)}: </span>{linebreaks(text, autoescape=True)}</div>\n\n"
     )
+
+
+@register.simple_tag
+def commentary_text(text: str, label: str, short_label: str = "") -> SafeString:
+    """``_commentary_text`` for templates (the overall summary, a theme's narrative)."""
+    return mark_safe(_commentary_text(text, label, short_label))  # noqa: S308  (escaped there)
 
 
 @register.simple_tag(takes_context=True)
