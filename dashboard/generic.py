@@ -9,19 +9,21 @@ from __future__ import annotations
 import csv
 import datetime
 import hashlib
+import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Model, QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.encoding import force_str
@@ -70,9 +72,10 @@ class CouncilMixin(LoginRequiredMixin):
             return self.handle_no_permission()
         # For the navigation, in the same query: whether the user works in any council; and
         # the user's role in this one (who may sign a quarter off or read its cabinet pack).
-        self.council = get_object_or_404(
-            Council.objects.for_reader(request.user), slug=kwargs["council"]
-        )
+        council = Council.objects.readable(request.user, kwargs["council"])
+        if council is None:
+            raise Http404("No such council.")
+        self.council = council
         # One role per council (a membership's unique constraint): its administrators'.
         self.council.user_administers = self.council.user_role == Role.ADMIN
         return super().dispatch(request, *args, **kwargs)
@@ -81,6 +84,58 @@ class CouncilMixin(LoginRequiredMixin):
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
         context["council"] = self.council
         return context
+
+
+#: What a page cached for its reader holds in place of its request's own CSRF token and CSP
+#: nonce. NUL never reaches a page: StripNulMiddleware removes it from every input.
+CSRF_MARK = "\x00csrf\x00"
+NONCE_MARK = "\x00nonce\x00"
+_CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
+def reader_page_key(request: HttpRequest, council: Council, *parts: object) -> str:
+    """A cache key for a page as ``request``'s user reads ``council``: under the council's
+    data version, and everything about the reader the page around it shows (name, staff
+    link, role, My work) or that decides what the page offers them."""
+    user = request.user
+    reader = "|".join(
+        str(part)
+        for part in (
+            user.pk,
+            user.get_full_name() or user.get_username(),
+            user.is_staff,
+            user.is_superuser,
+            getattr(council, "user_role", None),
+            getattr(council, "user_has_work_role", None),
+        )
+    )
+    digest = hashlib.sha256(reader.encode()).hexdigest()[:24]
+    tail = ":".join(str(part) for part in parts)
+    return f"page:{council.pk}:{council.data_version}:{digest}:{tail}"
+
+
+def reader_cached(request: HttpRequest, key: str, draw: Callable[[], HttpResponse]) -> HttpResponse:
+    """The page under ``key`` if cached, with this request's own CSRF token and CSP nonce put
+    back; else ``draw()`` it, and keep it (a 200 page only) for the next request.
+
+    A page with messages to show is drawn afresh and not kept: they are this request's alone.
+    """
+    if len(get_messages(request)):  # loads, but does not use up, the messages
+        return draw()
+    page = cache.get(key)
+    if page is not None:
+        nonce = str(request._csp_nonce) if NONCE_MARK in page else ""
+        return HttpResponse(page.replace(CSRF_MARK, get_token(request)).replace(NONCE_MARK, nonce))
+    response = draw()
+    if response.status_code != 200 or not hasattr(response, "render"):
+        return response
+    response.render()
+    page = _CSRF_VALUE.sub(rf"\g<1>{CSRF_MARK}\g<2>", response.content.decode())
+    nonce = getattr(request, "_csp_nonce", None)
+    if nonce:  # generated while drawing: the page carries it
+        page = page.replace(str(nonce), NONCE_MARK)
+    cache.set(key, page)
+    return response
 
 
 class CouncilListView(CouncilMixin, TemplateView):

@@ -11,6 +11,7 @@ beside it (``corrections``), never written into it.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -22,6 +23,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from core.formatting import format_measure
 from core.periods import Quarter
@@ -62,6 +64,41 @@ def publication(
     if light:
         published = published.defer("data", "body_html")
     return published.first()
+
+
+#: Where a published quarter's record keeps its comparison with earlier quarters: the table,
+#: folded under a summary, after the section's heading (dashboard_body.html for a snapshot).
+_STORED_COMPARISON = re.compile(
+    r'(?P<heading><h2 class="govuk-heading-l" id="comparison">[^<]*</h2>\s*)'
+    r'<details class="govuk-details">\s*<summary class="govuk-details__summary">'
+    r'<span class="govuk-details__summary-text">(?P<summary>[^<]*)</span></summary>\s*'
+    r'<div class="govuk-details__text">\s*'
+    r'(?P<table><table class="govuk-table app-comparison-table[^"]*">.*?</table>)'
+    r"\s*</div>\s*</details>",
+    re.DOTALL,
+)
+
+
+def split_comparison(body_html: str, href: str) -> tuple[str, str | None]:
+    """A published quarter's stored body for its page, and its comparison table apart.
+
+    The record (and the cabinet pack drawn from it) keeps the table; the page links to the
+    quarter's comparison page (``href``), which shows it, as the live dashboard does, so the
+    page does not carry every measure twice. A record without the table as this release
+    draws it is returned whole, with None for the table.
+    """
+    match = _STORED_COMPARISON.search(body_html)
+    if match is None:
+        return body_html, None
+    link = (
+        f'<p class="govuk-body"><a class="govuk-link" href="{escape(href)}">'
+        f"{match['summary']}</a>: its value and status in this quarter, the previous quarter "
+        "and the same quarter last year, side by side, as reported to Cabinet."
+        '<span class="app-print-only"> (Online, on the quarter\'s comparison page; printed '
+        "in the cabinet pack.)</span></p>"
+    )
+    body = body_html[: match.start()] + match["heading"] + link + body_html[match.end() :]
+    return body, match["table"]
 
 
 def publish_quarter(

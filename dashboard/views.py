@@ -8,6 +8,7 @@ work to the reports in the domain apps; nothing is computed here or in the templ
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -22,7 +23,7 @@ from django.views.generic import RedirectView, TemplateView
 
 from core.periods import Quarter
 from dashboard import publishing
-from dashboard.generic import CouncilMixin
+from dashboard.generic import CouncilMixin, reader_cached, reader_page_key
 from dashboard.report import render_body, report_context
 from kpis.models import KPI
 from kpis.reports import (
@@ -38,6 +39,7 @@ from kpis.schemes import rag_scheme
 from plans.audit import audit_trail
 from plans.models import Council
 from plans.reports import council_plans
+from publishing.models import PublishedQuarter
 
 
 def today() -> datetime.date:
@@ -128,6 +130,55 @@ class LatestDashboardView(CouncilMixin, RedirectView):
         return dashboard_url(self.council, latest_quarter(self.council))
 
 
+def comparison_url(council: Council, quarter: Quarter) -> str:
+    return reverse("quarter-comparison", kwargs={"council": council.slug, **quarter.url_kwargs})
+
+
+def publication_of(council: Council, quarter: Quarter) -> PublishedQuarter | None:
+    """The council's signed-off ``quarter`` (None if it is not), without its snapshot: looked
+    up once per version of the council's data (a sign-off, or its withdrawal, moves the
+    version on)."""
+    return cache.get_or_set(
+        f"publication:{council.pk}:{council.data_version}:{quarter.slug}",
+        lambda: publishing.publication(council, quarter, light=True),
+    )
+
+
+@dataclass(frozen=True)
+class PublishedParts:
+    """What a published quarter's pages draw from its snapshot: the body without the
+    comparison table, the table (None if the record has none apart), the date its savings
+    and actions were judged at, the corrections made since, and the quarter switch."""
+
+    body: str
+    comparison: str | None
+    as_of: datetime.date
+    corrections: list
+    quarters: list[Quarter]
+
+
+def published_parts(
+    council: Council, quarter: Quarter, published: PublishedQuarter
+) -> PublishedParts:
+    """A published quarter's parts, read from its snapshot once per version of the council's
+    data (only the corrections made since, and the quarter switch, are live)."""
+
+    def draw() -> PublishedParts:
+        published.refresh_from_db(fields=["data", "body_html"])  # one query for both
+        body, table = publishing.split_comparison(
+            published.body_html, comparison_url(council, quarter)
+        )
+        return PublishedParts(
+            body=body,
+            comparison=table,
+            as_of=datetime.date.fromisoformat(published.data["as_of"]),
+            corrections=publishing.corrections(published),
+            quarters=switch_quarters(council, quarter),
+        )
+
+    return cache.get_or_set(f"published:{published.pk}:{council.data_version}", draw)
+
+
 class DashboardView(CouncilMixin, TemplateView):
     """The quarterly dashboard as the cabinet reads it, on screen and printed."""
 
@@ -139,11 +190,13 @@ class DashboardView(CouncilMixin, TemplateView):
         # signed off, and when, is looked up once per version of the council's data (a
         # sign-off, or its withdrawal, moves the version on): this page writes nothing.
         council, quarter = self.council, self.quarter
-        self.publication = cache.get_or_set(
-            f"publication:{council.pk}:{council.data_version}:{quarter.slug}",
-            lambda: publishing.publication(council, quarter, light=True),
+        self.publication = publication_of(council, quarter)
+        # The whole page, for this reader, under the data version and today's date (a live
+        # quarter's savings and actions are judged as at today).
+        key = reader_page_key(request, council, "dashboard", quarter.slug, today().isoformat())
+        return reader_cached(
+            request, key, lambda: super(DashboardView, self).get(request, *args, **kwargs)
         )
-        return super().get(request, *args, **kwargs)
 
     def get_template_names(self) -> list[str]:
         if self.publication is not None:
@@ -172,22 +225,15 @@ class DashboardView(CouncilMixin, TemplateView):
             # Drawn from its snapshot (published_dashboard.html): only the corrections made
             # since and the quarter switch are live, so the page is cached under the council's
             # data version too; the snapshot is read only to draw it.
-            published = self.publication
-
-            def draw() -> tuple[str, datetime.date, list, list[Quarter]]:
-                published.refresh_from_db(fields=["data", "body_html"])  # one query for both
-                return (
-                    published.body_html,
-                    datetime.date.fromisoformat(published.data["as_of"]),
-                    publishing.corrections(published),
-                    switch_quarters(self.council, quarter),
-                )
-
-            body, as_of, corrections, quarters = cache.get_or_set(
-                f"published:{published.pk}:{self.council.data_version}", draw
+            parts = published_parts(self.council, quarter, self.publication)
+            body, as_of, corrections, quarters = (
+                parts.body,
+                parts.as_of,
+                parts.corrections,
+                parts.quarters,
             )
             context.update(
-                publication=published,
+                publication=self.publication,
                 published_body=mark_safe(body),  # stored as the dashboard drew it (escaped then)
                 as_of=as_of,
                 corrections=corrections,
@@ -214,8 +260,16 @@ class ComparisonView(CouncilMixin, TemplateView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.quarter = quarter_or_404(kwargs)
-        if publishing.publication(self.council, self.quarter, light=True) is not None:
-            return HttpResponseRedirect(dashboard_url(self.council, self.quarter) + "#comparison")
+        self.publication = publication_of(self.council, self.quarter)
+        self.published = None
+        if self.publication is not None:
+            # As reported to Cabinet: the table its record keeps (a record that does not keep
+            # it apart shows it on the dashboard itself).
+            self.published = published_parts(self.council, self.quarter, self.publication)
+            if self.published.comparison is None:
+                return HttpResponseRedirect(
+                    dashboard_url(self.council, self.quarter) + "#comparison"
+                )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -226,6 +280,14 @@ class ComparisonView(CouncilMixin, TemplateView):
             dashboard_href=dashboard_url(self.council, quarter),
             dashboard_text=f"Performance: {quarter}",
         )
+        if self.published is not None:
+            context["publication"] = self.publication
+            context["body"] = mark_safe(self.published.comparison)  # stored as drawn (escaped)
+            context["report"] = {
+                "same_quarter_last_year": str(quarter.same_quarter_last_year()),
+                "previous_quarter": str(quarter.previous()),
+            }
+            return context
         # Drawn once per version of the council's data (every member reads the same page).
         key = f"comparison:{self.council.pk}:{self.council.data_version}:{quarter.slug}"
         body, report_quarters = cache.get_or_set(key, lambda: self.render_body(quarter))

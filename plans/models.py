@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -31,7 +32,7 @@ from core.savings import (
     savings_progress,
 )
 from core.validators import validate_plausible_date
-from plans.querysets import CouncilScopedQuerySet
+from plans.querysets import CouncilScopedQuerySet, Precompiled
 
 FINANCIAL_YEAR_CHOICES = [(year, str(FinancialYear(year))) for year in range(2000, 2051)]
 
@@ -83,6 +84,34 @@ class CouncilQuerySet(CouncilScopedQuerySet):
             )
             .order_by()
         )
+
+    def readable(self, user: Any, slug: str) -> Council | None:
+        """The council ``slug`` with the reader's role, as ``for_reader(user)`` finds it (None
+        if the user may not read it): the lookup every council page makes, its SQL compiled
+        once per process (``Precompiled``), not once per request."""
+        if not (user.is_authenticated and user.is_active):
+            return None
+        superuser = bool(user.is_superuser)
+        if superuser not in _READABLE:
+            _READABLE[superuser] = Precompiled(Council, partial(_readable, superuser=superuser))
+        found = _READABLE[superuser].fetch(user_id=user.pk, slug=slug)
+        if not found:
+            return None
+        council = found[0]
+        council.user_has_work_role = bool(council.user_has_work_role)  # 1/0 on SQLite
+        return council
+
+
+def _readable(user_id: int, slug: str, *, superuser: bool) -> CouncilQuerySet:
+    from django.contrib.auth import get_user_model
+
+    # Only its key and kind count: the queryset is compiled with it, never saved.
+    reader = get_user_model()(pk=user_id, is_superuser=superuser, is_active=True)
+    return Council.objects.for_reader(reader).filter(slug=slug)
+
+
+#: The council lookup's compiled SQL, for superusers and for everyone else.
+_READABLE: dict[bool, Precompiled] = {}
 
 
 class Council(models.Model):

@@ -145,8 +145,8 @@ EXPECTATIONS: dict[str, Kind] = {
     "council-home": COUNCIL_READ,
     "dashboard": COUNCIL_READ,
     # The comparison with earlier quarters: the dashboard's readers. (The world's Q3 2020/21
-    # is signed off, so it leads to the published record, which holds the table.)
-    "quarter-comparison": COUNCIL_REDIRECT,
+    # is signed off, so it shows the table its published record keeps.)
+    "quarter-comparison": COUNCIL_READ,
     "kpi-list": COUNCIL_READ,
     "kpi-detail": COUNCIL_READ,
     "action-list": COUNCIL_READ,

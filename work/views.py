@@ -554,7 +554,9 @@ def _kpi_return_get(request: HttpRequest, council: str, year: str, quarter: str)
         period = Quarter.from_slug(year, quarter)
     except ValueError:
         raise Http404("No such quarter.") from None
-    council_obj = get_object_or_404(Council.objects.for_reader(request.user), slug=council)
+    council_obj = Council.objects.readable(request.user, council)
+    if council_obj is None:
+        raise Http404("No such council.")
     key = (
         f"return:{council_obj.pk}:{council_obj.data_version}:{period.slug}:{request.user.pk}"
         f":{council_obj.user_role}:{int(request.user.is_superuser)}"

@@ -239,3 +239,85 @@ def test_a_measures_page_is_cached_until_its_council_changes(client, council_wit
     value.save()
     page = client.get(url).content.decode()
     assert "64" in page and "Complaints answered" in page
+
+
+# -- the whole page, cached for its reader -----------------------------------------------------
+
+
+def test_a_cached_page_is_each_readers_own(client, council_with_value):
+    """Two cabinet members read the same quarter: each, warm or cold, sees their own name,
+    never the other's; a renamed reader sees the new name at once."""
+    council = council_with_value[0]
+    ann = make_user("ann", council, Role.CABINET, first_name="Ann", last_name="Reader")
+    bob = make_user("bob", council, Role.CABINET, first_name="Bob", last_name="Other")
+    for _ in range(2):
+        for user, own, other in (
+            (ann, "Ann Reader", "Bob Other"),
+            (bob, "Bob Other", "Ann Reader"),
+        ):
+            client.force_login(user)
+            page, _ = get(client, council)
+            assert own in page and other not in page
+    bob.first_name = "Robert"
+    bob.save()
+    client.force_login(bob)
+    page, _ = get(client, council)
+    assert "Robert Other" in page and "Bob Other" not in page
+
+
+def test_a_readers_new_role_shows_at_once(client, council_with_value):
+    """The page offers what the reader's role allows: made an administrator, a cabinet
+    member finds the sign-off button on the next request (a role is not council data)."""
+    from plans.models import Membership
+
+    council = council_with_value[0]
+    member = make_user("member", council, Role.CABINET)
+    client.force_login(member)
+    assert "Sign off" not in get(client, council)[0]
+    assert "Sign off" not in get(client, council)[0]  # warm
+    Membership.objects.filter(user=member, council=council).update(role=Role.ADMIN)
+    assert "Sign off" in get(client, council)[0]
+
+
+def test_a_cached_page_carries_this_requests_csrf_token_and_csp_nonce(council_with_value):
+    """From the cache, the page's forms carry a token that this browser's CSRF check accepts
+    (signing out works), and its script the nonce this response's policy allows, fresh each
+    time."""
+    from django.test import Client
+
+    council = council_with_value[0]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("reader", council, Role.CABINET))
+    nonces, tokens = [], []
+    for _ in range(3):  # cold, then twice from the cache
+        response = client.get(url(council))
+        page = response.content.decode()
+        nonce = re.search(r'<script type="module" src="[^"]+" nonce="([^"]+)"', page).group(1)
+        assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+        assert "\x00" not in page
+        nonces.append(nonce)
+        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1))
+    assert len(set(nonces)) == 3 and len(set(tokens)) == 3
+    signed_out = client.post(reverse("logout"), {"csrfmiddlewaretoken": tokens[-1]})
+    assert signed_out.status_code == 302
+    assert client.get(url(council)).status_code == 302  # to the sign-in page
+
+
+def test_a_message_is_shown_once_and_never_cached(client, council_with_value):
+    """A page with a message for this request (a sign-off's confirmation) is drawn afresh
+    and not kept: the next request neither repeats the message nor misses the page."""
+    from django.contrib.messages import constants
+
+    council = council_with_value[0]
+    admin = make_user("admin", council, Role.ADMIN)
+    client.force_login(admin)
+    get(client, council)  # cached without a message
+    response = client.post(
+        reverse("sign-off", kwargs={"council": council.slug, "year": "2020-21", "quarter": "q3"}),
+        follow=True,
+    )
+    assert "is signed off and published to Cabinet" in response.content.decode()
+    assert constants.SUCCESS in {m.level for m in response.context["messages"]}
+    page, _ = get(client, council)
+    assert "is signed off and published to Cabinet" not in page
+    assert "As reported to Cabinet on" in page

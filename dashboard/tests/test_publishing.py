@@ -260,12 +260,18 @@ def test_a_published_dashboard_is_served_from_its_snapshot(
         response = client.get(url("dashboard"))
     assert response.status_code == 200
     stored = PublishedQuarter.objects.get().body_html
-    assert stored in response.content.decode()
+    # The record as stored, all but its comparison table, which the page links to.
+    heading = '<h2 class="govuk-heading-l" id="comparison">'
+    before = stored[: stored.index(heading)]
+    after = stored[stored.index("</details>", stored.index(heading)) + len("</details>") :]
+    page = response.content.decode()
+    assert before in page and after in page
+    assert "app-comparison-table" not in page and url("quarter-comparison") in page
     # Then from the cache until the council's data changes: the first three alone (the
-    # publication too is looked up once per data version), and the same snapshot.
+    # publication too is looked up once per data version), and the same page.
     with django_assert_num_queries(3):
-        response = client.get(url("dashboard"))
-    assert stored in response.content.decode()
+        again = client.get(url("dashboard")).content.decode()
+    assert before in again and after in again and "app-comparison-table" not in again
 
 
 def pdf_text(pdf: bytes, tmp_path) -> str:
@@ -333,7 +339,9 @@ def test_the_cabinet_pack_is_for_cabinet_and_administrators_of_a_published_quart
 
 def test_a_published_quarter_keeps_its_comparison_with_earlier_quarters(client, world):
     """The live dashboard links to the comparison (a page of its own); a published quarter's
-    record, and so its cabinet pack, holds the table itself, and the page leads there."""
+    record, and so its cabinet pack, holds the table itself. Its page links to the comparison
+    page as the live one does, and that page shows the table as reported to Cabinet, even
+    after the value is corrected."""
     client.force_login(world["cabinet"])
     draft = client.get(url("dashboard")).content.decode()
     assert "app-comparison-table" not in draft and url("quarter-comparison") in draft
@@ -341,12 +349,66 @@ def test_a_published_quarter_keeps_its_comparison_with_earlier_quarters(client, 
     published = PublishedQuarter.objects.get()
     assert "app-comparison-table" in published.body_html
     client.force_login(world["cabinet"])
+    page = client.get(url("dashboard")).content.decode()
+    assert "app-comparison-table" not in page
+    link = re.search(
+        r'<a class="govuk-link" href="([^"]+)">Each measure in Q3 2019/20, Q2 2020/21 and '
+        r"Q3 2020/21</a>: its value and status in this quarter, the previous quarter and the "
+        r"same quarter last year, side by side, as reported to Cabinet\.",
+        page,
+    )
+    assert link and link.group(1) == url("quarter-comparison")
+    # The value is corrected after sign-off: the comparison is still the one reported.
+    value = world["value"]
+    value.value = Decimal("80")
+    value.save()
     response = client.get(url("quarter-comparison"))
-    assert response.status_code == 302
-    assert response.url == url("dashboard") + "#comparison"
-    page = client.get(response.url).content.decode()
-    table = page[page.index("app-comparison-table") :].split("</table>")[0]
-    assert "DIGI TU 01" in table and "68.4%" in table
+    assert response.status_code == 200
+    comparison = response.content.decode()
+    table = comparison[comparison.index("app-comparison-table") :].split("</table>")[0]
+    assert "DIGI TU 01" in table and "68.4%" in table and "80" not in table
+    assert "as reported to Cabinet when the quarter was signed off on" in text(response)
     # Another council's members find nothing there.
     client.force_login(world["other_admin"])
     assert client.get(url("quarter-comparison")).status_code == 404
+
+
+def test_a_record_that_does_not_keep_its_comparison_apart_is_shown_whole(client, world):
+    """A published record whose body does not hold the comparison as this release draws it
+    (an older record, say) is shown whole, table and all, and the comparison page leads
+    there rather than to a table it cannot find."""
+    body = (
+        '<h2 class="govuk-heading-l" id="comparison">Comparison with earlier quarters</h2>'
+        '<table class="govuk-table app-comparison-table"><tr><td>Kept whole</td></tr></table>'
+    )
+    PublishedQuarter.objects.create(
+        council=world["council"],
+        financial_year=2020,
+        quarter=3,
+        published_by_name="Pat Team",
+        published_at=timezone.now(),
+        data={"as_of": "2020-12-31", "measures": [], "risks": []},
+        body_html=body,
+    )
+    client.force_login(world["cabinet"])
+    assert body in client.get(url("dashboard")).content.decode()
+    response = client.get(url("quarter-comparison"))
+    assert response.status_code == 302
+    assert response.url == url("dashboard") + "#comparison"
+
+
+def test_a_published_dashboard_of_100_measures_is_under_100_kb(client):
+    """The national-scale goal holds for a signed-off quarter too: its record keeps the
+    comparison of every measure, but the page does not carry it."""
+    from dashboard.tests.test_queries import populate
+
+    council = make_council(slug="hundred")
+    populate(council, 50, risks=20)  # 50 quarterly and 50 annual measures
+    admin = make_user("hundred-admin", council, Role.ADMIN)
+    client.force_login(admin)
+    assert client.post(url("sign-off", council="hundred")).status_code == 302
+    client.force_login(make_user(council=council, role=Role.CABINET))
+    page = client.get(url("dashboard", council="hundred")).content
+    assert page.decode().count("<tr><td>") == 100  # every measure is on it
+    assert len(page) < 100_000, f"{len(page)} bytes"
+    assert len(PublishedQuarter.objects.get().body_html) > len(page) - 20_000  # the record keeps it

@@ -91,9 +91,7 @@ def test_your_councils_links_to_my_work_for_officers(client, medway):
     assert 'href="/my-work/"' in re.sub(r"<section.*?</section>", "", html, flags=re.S)
 
 
-def test_an_administrator_with_work_lands_on_my_work_and_without_on_the_dashboard(
-    client, medway
-):
+def test_an_administrator_with_work_lands_on_my_work_and_without_on_the_dashboard(client, medway):
     busy = make_user("busy-admin", medway["council"], Role.ADMIN)
     make_action(medway["plan"], title="Admin's own", assigned=[busy])
     make_user("idle-admin", medway["council"], Role.ADMIN)
@@ -121,10 +119,11 @@ def current_items(html: str) -> list[str]:
 
 
 def nav_items(html: str) -> list[str]:
-    section = re.search(r'<section [^>]*govuk-service-navigation.*?</section>', html, re.S)
+    section = re.search(r"<section [^>]*govuk-service-navigation.*?</section>", html, re.S)
     assert section, "no service navigation"
-    links = re.findall(r'<li class="govuk-service-navigation__item[^"]*">(.*?)</li>',
-                       section.group(0), re.S)
+    links = re.findall(
+        r'<li class="govuk-service-navigation__item[^"]*">(.*?)</li>', section.group(0), re.S
+    )
     return [re.sub(r"<[^>]+>", "", link).strip() for link in links]
 
 
@@ -151,15 +150,21 @@ COUNCIL_ITEMS = ["Overview", "Dashboard", "KPIs", "Actions", "Risks", "Savings",
         ("action", "Actions", COUNCIL_ITEMS, ["Your councils", "Medway Council", "Actions"]),
         ("/medway/risks/", "Risks", COUNCIL_ITEMS, ["Your councils", "Medway Council"]),
         ("/medway/savings/", "Savings", COUNCIL_ITEMS, ["Your councils", "Medway Council"]),
-        ("/medway/2020-21/q3/return/", "My work", COUNCIL_ITEMS,
-         ["Your councils", "Medway Council"]),
+        (
+            "/medway/2020-21/q3/return/",
+            "My work",
+            COUNCIL_ITEMS,
+            ["Your councils", "Medway Council"],
+        ),
     ],
 )
 def test_every_page_has_the_navigation_with_the_current_section_marked(
     client, medway, url, current, items, trail
 ):
-    url = {"kpi": f"/medway/kpis/{medway['kpi'].pk}/",
-           "action": medway["action"].get_absolute_url()}.get(url, url)
+    url = {
+        "kpi": f"/medway/kpis/{medway['kpi'].pk}/",
+        "action": medway["action"].get_absolute_url(),
+    }.get(url, url)
     client.force_login(medway["officer"])
     html = client.get(url).content.decode()
     assert nav_items(html) == items
@@ -219,9 +224,7 @@ def test_a_value_not_published_for_a_reason_answers_the_return(client, on_23_nov
     assert returns_offered(html) == ["Q2 2026/27"]  # just ended, and nothing missing
 
 
-def test_a_measure_in_a_plan_is_only_asked_for_within_the_plans_years(
-    client, on_23_november_2026
-):
+def test_a_measure_in_a_plan_is_only_asked_for_within_the_plans_years(client, on_23_november_2026):
     council = make_council("Medway Council", slug="medway")
     officer = make_user("officer", council, Role.OFFICER)
     plan = make_plan(council, start_year=2025, end_year=2025)  # 2025/26 only
@@ -274,12 +277,19 @@ def test_a_council_not_ones_own_is_refused_with_a_message(client, medway):
 def test_after_an_action_update_the_message_links_back_to_my_work(client, medway):
     action = medway["action"]
     client.force_login(medway["officer"])
-    response = client.post(action.get_absolute_url(), {
-        "status": ActionStatus.ON_TRACK, "percent_complete": "45", "commentary": "Going well",
-        "version": action.version,
-    }, follow=True)
-    banner = re.search(r'govuk-notification-banner--success.*?</div>\s*</div>',
-                       response.content.decode(), re.S).group(0)
+    response = client.post(
+        action.get_absolute_url(),
+        {
+            "status": ActionStatus.ON_TRACK,
+            "percent_complete": "45",
+            "commentary": "Going well",
+            "version": action.version,
+        },
+        follow=True,
+    )
+    banner = re.search(
+        r"govuk-notification-banner--success.*?</div>\s*</div>", response.content.decode(), re.S
+    ).group(0)
     assert "Update saved: On track, 45% complete." in banner
     link = '<a class="govuk-notification-banner__link" href="/my-work/">Back to My work</a>'
     assert link in banner

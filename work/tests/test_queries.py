@@ -54,18 +54,22 @@ def test_a_return_saves_any_number_of_values_in_the_same_number_of_queries(clien
         for n, kpi in enumerate(kpis):
             value = stored.get(kpi.pk)
             shown = "" if value is None else f"{value.actual.normalize():f}"
-            data.update({
-                f"actual-{kpi.pk}": "61" if n < changed else shown,
-                f"commentary-{kpi.pk}": "Counted again" if n < changed else "",
-                f"version-{kpi.pk}": "" if value is None else str(value.version),
-                f"shown-actual-{kpi.pk}": shown, f"shown-commentary-{kpi.pk}": "",
-            })
+            data.update(
+                {
+                    f"actual-{kpi.pk}": "61" if n < changed else shown,
+                    f"commentary-{kpi.pk}": "Counted again" if n < changed else "",
+                    f"version-{kpi.pk}": "" if value is None else str(value.version),
+                    f"shown-actual-{kpi.pk}": shown,
+                    f"shown-commentary-{kpi.pk}": "",
+                }
+            )
         with CaptureQueriesContext(connection) as queries:
             response = client.post("/medway/2020-21/q3/return/", data)
         assert response.status_code == 302
         return len(queries)
 
     at_5 = post(5)
+
     def saved():
         return KpiValue.objects.filter(quarter=3, commentary="Counted again")
 

@@ -50,12 +50,15 @@ def login(client, user):
 def test_my_work_lists_overdue_actions_first_then_due_soonest(client, medway):
     today = datetime.date.today()
     officer, plan = medway["officer"], medway["plan"]
-    late = make_action(plan, title="Late one", due_date=today - datetime.timedelta(days=3),
-                       assigned=[officer])
-    soon = make_action(plan, title="Soon one", due_date=today + datetime.timedelta(days=3),
-                       assigned=[officer])
-    later = make_action(plan, title="Later one", due_date=today + datetime.timedelta(days=30),
-                        assigned=[officer])
+    late = make_action(
+        plan, title="Late one", due_date=today - datetime.timedelta(days=3), assigned=[officer]
+    )
+    soon = make_action(
+        plan, title="Soon one", due_date=today + datetime.timedelta(days=3), assigned=[officer]
+    )
+    later = make_action(
+        plan, title="Later one", due_date=today + datetime.timedelta(days=30), assigned=[officer]
+    )
     make_action(plan, title="Done one", status=ActionStatus.COMPLETED, assigned=[officer])
     make_action(plan, title="Someone else's", assigned=[make_user("x", medway["council"])])
 
@@ -71,10 +74,16 @@ def test_my_work_lists_overdue_actions_first_then_due_soonest(client, medway):
 def test_an_officer_updates_an_action_and_sees_it_in_the_history(client, medway):
     action = medway["action"]
     login(client, medway["officer"])
-    response = client.post(action.get_absolute_url(), {
-        "status": "at_risk", "percent_complete": "45", "commentary": "Supplier late",
-        "version": action.version,
-    }, follow=True)
+    response = client.post(
+        action.get_absolute_url(),
+        {
+            "status": "at_risk",
+            "percent_complete": "45",
+            "commentary": "Supplier late",
+            "version": action.version,
+        },
+        follow=True,
+    )
     html = response.content.decode()
     assert "Update saved: At risk, 45% complete." in html
     assert "Supplier late" in html
@@ -94,9 +103,15 @@ def test_updates_are_listed_newest_first(client, medway):
 
 def test_completing_without_commentary_is_refused_and_keeps_the_input(client, medway):
     action = medway["action"]
-    response = login(client, medway["officer"]).post(action.get_absolute_url(), {
-        "status": "completed", "percent_complete": "80", "commentary": "", "version": 1,
-    })
+    response = login(client, medway["officer"]).post(
+        action.get_absolute_url(),
+        {
+            "status": "completed",
+            "percent_complete": "80",
+            "commentary": "",
+            "version": 1,
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "govuk-error-summary" in html and "a commentary is needed" in html
@@ -106,9 +121,15 @@ def test_completing_without_commentary_is_refused_and_keeps_the_input(client, me
 
 def test_a_non_number_percent_is_explained(client, medway):
     action = medway["action"]
-    response = login(client, medway["officer"]).post(action.get_absolute_url(), {
-        "status": "on_track", "percent_complete": "lots", "commentary": "typed", "version": 1,
-    })
+    response = login(client, medway["officer"]).post(
+        action.get_absolute_url(),
+        {
+            "status": "on_track",
+            "percent_complete": "lots",
+            "commentary": "typed",
+            "version": 1,
+        },
+    )
     html = response.content.decode()
     assert "Enter % complete as a whole number from 0 to 100" in html
     assert "typed</textarea>" in html
@@ -116,14 +137,25 @@ def test_a_non_number_percent_is_explained(client, medway):
 
 def test_a_stale_form_is_refused_showing_what_changed_and_keeping_my_words(client, medway):
     action = medway["action"]
-    admin = make_user("admin", medway["council"], Role.ADMIN, first_name="Ann",
-                      last_name="Lee")
-    login(client, admin).post(action.get_absolute_url(), {
-        "status": "off_track", "percent_complete": "5", "commentary": "Halted", "version": 1,
-    })
-    response = login(client, medway["officer"]).post(action.get_absolute_url(), {
-        "status": "on_track", "percent_complete": "60", "commentary": "My words", "version": 1,
-    })
+    admin = make_user("admin", medway["council"], Role.ADMIN, first_name="Ann", last_name="Lee")
+    login(client, admin).post(
+        action.get_absolute_url(),
+        {
+            "status": "off_track",
+            "percent_complete": "5",
+            "commentary": "Halted",
+            "version": 1,
+        },
+    )
+    response = login(client, medway["officer"]).post(
+        action.get_absolute_url(),
+        {
+            "status": "on_track",
+            "percent_complete": "60",
+            "commentary": "My words",
+            "version": 1,
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 409
     assert "Ann Lee updated this action" in html and "Halted" in html
@@ -137,9 +169,14 @@ def test_cabinet_member_reads_but_cannot_update(client, medway):
     login(client, make_user("cllr", medway["council"], Role.CABINET))
     html = client.get(action.get_absolute_url()).content.decode()
     assert "Save update" not in html and "only the officers assigned" in html
-    response = client.post(action.get_absolute_url(), {
-        "status": "on_track", "percent_complete": "1", "version": 1,
-    })
+    response = client.post(
+        action.get_absolute_url(),
+        {
+            "status": "on_track",
+            "percent_complete": "1",
+            "version": 1,
+        },
+    )
     assert response.status_code == 403
 
 
@@ -202,29 +239,46 @@ def test_the_return_reads_well(client, medway):
     rate = make_kpi(council, code="RATE", name="Collection rate", owner_user=officer)
     make_value(rate, 2020, 2, "86.3", 90)
     make_value(rate, 2020, 3, "88.25", 90, commentary="Line one\nLine two")
-    visits = make_kpi(council, code="VIS", name="Visits", unit=Unit.COUNT, owner_user=officer,
-                      polarity=Polarity.LOWER)
+    visits = make_kpi(
+        council,
+        code="VIS",
+        name="Visits",
+        unit=Unit.COUNT,
+        owner_user=officer,
+        polarity=Polarity.LOWER,
+    )
     make_value(visits, 2020, 2, 1450, 1400)
-    cost = make_kpi(council, code="COST", name="Cost", unit=Unit.POUNDS, owner_user=officer,
-                    data_only=True)
+    cost = make_kpi(
+        council, code="COST", name="Cost", unit=Unit.POUNDS, owner_user=officer, data_only=True
+    )
     html = login(client, officer).get(RETURN_URL).content.decode()
     assert ">86.3%<" in html and ">1,450<" in html and ">1,400<" in html  # not 86.3000 %
     assert "86.3000" not in html and "Count" not in html
     assert 'value="88.25"' in html
+
     def row(kpi):
         start = html.index(f'id="row-{kpi.pk}"')
-        return html[start:html.index("</tbody>", start)]
+        return html[start : html.index("</tbody>", start)]
 
     assert "Lower is better" in row(visits) and "Higher is better" not in row(visits)
     assert "Higher is better" in row(rate)
     assert "Data only" in row(cost) and "is better" not in row(cost)
     # Units sit in the input's box: a suffix for %, a prefix for £; commentary in full.
-    assert re.search(rf'id="actual-{rate.pk}"[^>]*>\s*<div class="govuk-input__suffix"'
-                     r' aria-hidden="true">%</div>', html)
-    assert re.search(rf'<div class="govuk-input__prefix" aria-hidden="true">£</div>\s*'
-                     rf'<input[^>]*id="actual-{cost.pk}"', html)
-    assert re.search(rf'<textarea class="govuk-textarea[^"]*" id="commentary-{rate.pk}" '
-                     rf'name="commentary-{rate.pk}" rows="3">Line one\nLine two</textarea>', html)
+    assert re.search(
+        rf'id="actual-{rate.pk}"[^>]*>\s*<div class="govuk-input__suffix"'
+        r' aria-hidden="true">%</div>',
+        html,
+    )
+    assert re.search(
+        rf'<div class="govuk-input__prefix" aria-hidden="true">£</div>\s*'
+        rf'<input[^>]*id="actual-{cost.pk}"',
+        html,
+    )
+    assert re.search(
+        rf'<textarea class="govuk-textarea[^"]*" id="commentary-{rate.pk}" '
+        rf'name="commentary-{rate.pk}" rows="3">Line one\nLine two</textarea>',
+        html,
+    )
 
 
 def test_a_conflict_reshows_current_values_in_cells_the_officer_left_alone(client, medway):
@@ -237,8 +291,13 @@ def test_a_conflict_reshows_current_values_in_cells_the_officer_left_alone(clien
 
     admin = make_user("admin", council, Role.ADMIN, first_name="Ann", last_name="Lee")
     theirs = return_form(login(client, admin))
-    theirs.update({f"actual-{a_kpi.pk}": "74", f"actual-{b_kpi.pk}": "55",
-                   f"commentary-{b_kpi.pk}": "Recounted"})
+    theirs.update(
+        {
+            f"actual-{a_kpi.pk}": "74",
+            f"actual-{b_kpi.pk}": "55",
+            f"commentary-{b_kpi.pk}": "Recounted",
+        }
+    )
     assert client.post(RETURN_URL, theirs).status_code == 302
 
     form[f"actual-{a_kpi.pk}"] = "73"
@@ -319,9 +378,12 @@ def test_impossible_values_are_explained_beside_the_cell(client, medway):
         RETURN_URL, {f"actual-{kpi.pk}": "250", f"version-{kpi.pk}": ""}
     )
     html = response.content.decode()
-    assert re.search(rf'<p id="actual-{kpi.pk}-error" class="govuk-error-message">'
-                     r'<span class="govuk-visually-hidden">Error:</span> '
-                     r"Enter a percentage from 0 to 100</p>", html)
+    assert re.search(
+        rf'<p id="actual-{kpi.pk}-error" class="govuk-error-message">'
+        r'<span class="govuk-visually-hidden">Error:</span> '
+        r"Enter a percentage from 0 to 100</p>",
+        html,
+    )
     assert 'value="250"' in html
     assert not KpiValue.objects.filter(quarter=3).exists()
 
@@ -341,20 +403,35 @@ def test_a_bad_cell_is_marked_and_nothing_is_saved_until_corrected(client, medwa
     kpi = medway["kpi"]
     extra = make_kpi(medway["council"], code="CS3", name="Stage 3", owner_user=medway["officer"])
     login(client, medway["officer"])
-    response = client.post(RETURN_URL, {
-        f"actual-{kpi.pk}": "abc", f"version-{kpi.pk}": "", f"commentary-{kpi.pk}": "",
-        f"actual-{extra.pk}": "12", f"version-{extra.pk}": "", f"commentary-{extra.pk}": "ok",
-    })
+    response = client.post(
+        RETURN_URL,
+        {
+            f"actual-{kpi.pk}": "abc",
+            f"version-{kpi.pk}": "",
+            f"commentary-{kpi.pk}": "",
+            f"actual-{extra.pk}": "12",
+            f"version-{extra.pk}": "",
+            f"commentary-{extra.pk}": "ok",
+        },
+    )
     html = response.content.decode()
     assert "Enter a number, like 88.0" in html
     assert 'value="abc"' in html and 'value="12"' in html
     assert "nothing has been saved" in html
     assert not KpiValue.objects.filter(quarter=3).exists()
 
-    response = client.post(RETURN_URL, {
-        f"actual-{kpi.pk}": "76", f"version-{kpi.pk}": "", f"commentary-{kpi.pk}": "",
-        f"actual-{extra.pk}": "12", f"version-{extra.pk}": "", f"commentary-{extra.pk}": "ok",
-    }, follow=True)
+    response = client.post(
+        RETURN_URL,
+        {
+            f"actual-{kpi.pk}": "76",
+            f"version-{kpi.pk}": "",
+            f"commentary-{kpi.pk}": "",
+            f"actual-{extra.pk}": "12",
+            f"version-{extra.pk}": "",
+            f"commentary-{extra.pk}": "ok",
+        },
+        follow=True,
+    )
     html = response.content.decode()
     assert "Saved 2 values for Q3 2020/21." in html
     assert "Green" in html
@@ -377,8 +454,15 @@ def test_a_return_cell_changed_meanwhile_shows_the_other_value(client, medway):
     assert value.actual == 74
 
 
-@pytest.mark.parametrize("path", ["/medway/2020-21/q5/return/", "/medway/2020-22/q3/return/",
-                                  "/medway/abc/q3/return/", "/nowhere/2020-21/q3/return/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/medway/2020-21/q5/return/",
+        "/medway/2020-22/q3/return/",
+        "/medway/abc/q3/return/",
+        "/nowhere/2020-21/q3/return/",
+    ],
+)
 def test_bad_return_addresses_are_not_found(client, medway, path):
     assert login(client, medway["officer"]).get(path).status_code == 404
 
@@ -405,16 +489,20 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client, medway):
     officer = medway["officer"]
     officer.email = "ola@medway.example"
     officer.save()
-    response = client.post(reverse("password_reset"), {"email": "ola@medway.example"},
-                           follow=True)
+    response = client.post(reverse("password_reset"), {"email": "ola@medway.example"}, follow=True)
     assert "Check your email" in response.content.decode()
     assert len(mail.outbox) == 1
     link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+)", mail.outbox[0].body)[1]
     page = client.get(link, follow=True)
     assert "Choose a new password" in page.content.decode()
-    response = client.post(page.redirect_chain[-1][0], {
-        "new_password1": "a-brand-new-passphrase-42", "new_password2": "a-brand-new-passphrase-42",
-    }, follow=True)
+    response = client.post(
+        page.redirect_chain[-1][0],
+        {
+            "new_password1": "a-brand-new-passphrase-42",
+            "new_password2": "a-brand-new-passphrase-42",
+        },
+        follow=True,
+    )
     assert "Password set" in response.content.decode()
     officer.refresh_from_db()
     assert officer.check_password("a-brand-new-passphrase-42")
@@ -424,14 +512,24 @@ def test_password_change_in_the_products_look(client, medway):
     login(client, medway["officer"])
     page = client.get(reverse("password_change")).content.decode()
     assert "govuk-button" in page and "Change your password" in page
-    response = client.post(reverse("password_change"), {
-        "old_password": PASSWORD, "new_password1": "x", "new_password2": "y",
-    })
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "x",
+            "new_password2": "y",
+        },
+    )
     assert "govuk-error-summary" in response.content.decode()
-    response = client.post(reverse("password_change"), {
-        "old_password": PASSWORD, "new_password1": "another-long-passphrase-7",
-        "new_password2": "another-long-passphrase-7",
-    }, follow=True)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "another-long-passphrase-7",
+            "new_password2": "another-long-passphrase-7",
+        },
+        follow=True,
+    )
     assert "Password changed" in response.content.decode()
 
 
@@ -493,9 +591,7 @@ def test_a_returns_rows_escape_what_people_typed(client, medway):
     person typed (a measure's code and name, a target's note, a value's commentary and a
     rejected entry) is escaped as the template language escapes it, and comes back intact."""
     council, officer = medway["council"], medway["officer"]
-    kpi = make_kpi(
-        council, code='X"1', name="<script>alert(1)</script> & more", owner_user=officer
-    )
+    kpi = make_kpi(council, code='X"1', name="<script>alert(1)</script> & more", owner_user=officer)
     make_value(kpi, 2020, 3, 12, 10, commentary='He said "no" </textarea><b>bold</b>')
     html = login(client, officer).get(RETURN_URL).content.decode()
     assert "<script>alert(1)" not in html and "<b>bold</b>" not in html
