@@ -88,7 +88,9 @@ class CouncilQuerySet(CouncilScopedQuerySet):
     def readable(self, user: Any, slug: str) -> Council | None:
         """The council ``slug`` with the reader's role, as ``for_reader(user)`` finds it (None
         if the user may not read it): the lookup every council page makes, its SQL compiled
-        once per process (``Precompiled``), not once per request."""
+        once per process (``Precompiled``), not once per request. It looks among all the
+        councils the user may read, whatever this queryset's own filters: call it on
+        ``Council.objects``."""
         if not (user.is_authenticated and user.is_active):
             return None
         superuser = bool(user.is_superuser)
