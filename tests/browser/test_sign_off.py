@@ -60,3 +60,19 @@ def test_administrator_signs_off_and_cabinet_reads_the_published_quarter(
     assert_accessible("published dashboard with a correction")
     assert not sideways_overflow(page)
     screenshot("published-dashboard-phone")
+
+    # The comparison with earlier quarters, one click away: the table as reported to Cabinet.
+    page.get_by_role("link", name="Each measure in Q3 2019/20, Q2 2020/21 and Q3 2020/21").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Comparison with earlier quarters: Q3 2020/21"
+    )
+    expect(page.get_by_text(re.compile("as reported to Cabinet when the quarter"))).to_be_visible()
+    compared = page.locator("table.app-comparison-table tr", has_text="Digital take up")
+    expect(compared).to_contain_text("68.4%")
+    expect(compared).not_to_contain_text("80%")
+    assert_accessible("published quarter's comparison")
+    assert not sideways_overflow(page)
+    screenshot("published-comparison-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert not sideways_overflow(page)
+    screenshot("published-comparison-desktop")
