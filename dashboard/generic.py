@@ -60,6 +60,15 @@ def spreadsheet_text(value: Any) -> Any:
     return value
 
 
+def readable_council_or_404(request: HttpRequest, slug: str) -> Council:
+    """The council ``slug`` with the reader's role (``Council.objects.readable``); 404 for
+    one the user may not read, as for one that does not exist."""
+    council = Council.objects.readable(request.user, slug)
+    if council is None:
+        raise Http404("No such council.")
+    return council
+
+
 class CouncilMixin(LoginRequiredMixin):
     """Finds the council in the URL among those the user may see; any other is a 404."""
 
@@ -72,10 +81,7 @@ class CouncilMixin(LoginRequiredMixin):
             return self.handle_no_permission()
         # For the navigation, in the same query: whether the user works in any council; and
         # the user's role in this one (who may sign a quarter off or read its cabinet pack).
-        council = Council.objects.readable(request.user, kwargs["council"])
-        if council is None:
-            raise Http404("No such council.")
-        self.council = council
+        self.council = readable_council_or_404(request, kwargs["council"])
         # One role per council (a membership's unique constraint): its administrators'.
         self.council.user_administers = self.council.user_role == Role.ADMIN
         return super().dispatch(request, *args, **kwargs)
@@ -86,11 +92,16 @@ class CouncilMixin(LoginRequiredMixin):
         return context
 
 
-#: What a page cached for its reader holds in place of its request's own CSRF token and CSP
-#: nonce. NUL never reaches a page: StripNulMiddleware removes it from every input.
+#: What a cached page or part of a page holds in place of its request's own CSRF token and
+#: CSP nonce. NUL never reaches a page: StripNulMiddleware removes it from every input.
 CSRF_MARK = "\x00csrf\x00"
 NONCE_MARK = "\x00nonce\x00"
 _CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
+def with_request_token(html: str, request: HttpRequest) -> str:
+    """Cached ``html`` (drawn with ``CSRF_MARK`` for its token) with this request's token."""
+    return html.replace(CSRF_MARK, get_token(request))
 
 
 def reader_page_key(request: HttpRequest, council: Council, *parts: object) -> str:
@@ -125,7 +136,7 @@ def reader_cached(request: HttpRequest, key: str, draw: Callable[[], HttpRespons
     page = cache.get(key)
     if page is not None:
         nonce = str(request._csp_nonce) if NONCE_MARK in page else ""
-        return HttpResponse(page.replace(CSRF_MARK, get_token(request)).replace(NONCE_MARK, nonce))
+        return HttpResponse(with_request_token(page, request).replace(NONCE_MARK, nonce))
     response = draw()
     if response.status_code != 200 or not hasattr(response, "render"):
         return response

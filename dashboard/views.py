@@ -226,18 +226,13 @@ class DashboardView(CouncilMixin, TemplateView):
             # since and the quarter switch are live, so the page is cached under the council's
             # data version too; the snapshot is read only to draw it.
             parts = published_parts(self.council, quarter, self.publication)
-            body, as_of, corrections, quarters = (
-                parts.body,
-                parts.as_of,
-                parts.corrections,
-                parts.quarters,
-            )
             context.update(
                 publication=self.publication,
-                published_body=mark_safe(body),  # stored as the dashboard drew it (escaped then)
-                as_of=as_of,
-                corrections=corrections,
-                quarters=quarters,
+                # stored as the dashboard drew it (escaped then)
+                published_body=mark_safe(parts.body),
+                as_of=parts.as_of,
+                corrections=parts.corrections,
+                quarters=parts.quarters,
             )
         else:
             body, quarters = cache.get_or_set(

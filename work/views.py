@@ -26,7 +26,6 @@ from django.db.models import (
     When,
 )
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -41,6 +40,7 @@ from core.periods import FinancialYear, Quarter, last_ended_quarter
 from core.rag import Rag
 from core.units import Unit
 from dashboard.collection import quarter_status
+from dashboard.generic import CSRF_MARK, readable_council_or_404, with_request_token
 from dashboard.views import dashboard_url, latest_quarter
 from kpis import return_sheet
 from kpis.models import KPI, Frequency, KpiValue, NotPublished
@@ -543,10 +543,6 @@ def kpi_return(request: HttpRequest, council: str, year: str, quarter: str) -> H
     return _return_page(request, council_obj, period, body, problems, status)
 
 
-#: Stands for the form's CSRF token in a cached return, replaced by the reader's own token.
-CSRF_PLACEHOLDER = "csrf-token-of-the-request-7f3c9a"
-
-
 def _kpi_return_get(request: HttpRequest, council: str, year: str, quarter: str) -> HttpResponse:
     """The return as stored: drawn once per version of the council's data for each person
     (their role there decides which measures they enter), then served from the cache."""
@@ -554,9 +550,7 @@ def _kpi_return_get(request: HttpRequest, council: str, year: str, quarter: str)
         period = Quarter.from_slug(year, quarter)
     except ValueError:
         raise Http404("No such quarter.") from None
-    council_obj = Council.objects.readable(request.user, council)
-    if council_obj is None:
-        raise Http404("No such council.")
+    council_obj = readable_council_or_404(request, council)
     key = (
         f"return:{council_obj.pk}:{council_obj.data_version}:{period.slug}:{request.user.pk}"
         f":{council_obj.user_role}:{int(request.user.is_superuser)}"
@@ -582,7 +576,7 @@ def _return_body(
         "cells": cells,
         "previous_url": _return_url(council, period.previous()),
         "next_url": _return_url(council, period.next()),
-        "csrf_token": CSRF_PLACEHOLDER,
+        "csrf_token": CSRF_MARK,  # the reader's own put back in _return_page
         **_sheet_urls(council, period),
     }
     return render_to_string("work/kpi_return_body.html", context, request=request)
@@ -597,7 +591,7 @@ def _return_page(
     status: int,
 ) -> HttpResponse:
     # The body was rendered (and escaped) by the template engine; the token is the reader's.
-    body = mark_safe(body.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308
+    body = mark_safe(with_request_token(body, request))  # noqa: S308
     context = {"council": council, "quarter": period, "body": body, "problems": problems}
     return render(request, "work/kpi_return.html", context, status=status)
 

@@ -80,26 +80,35 @@ QUERIES = [
 ]
 
 
-def test_streamed_export_is_the_whole_lists_export(client, cabinet, monkeypatch):
-    monkeypatch.setattr(filters, "KPI_CHUNK", 3)
-    client.force_login(cabinet)
+def streamed_and_whole(client, monkeypatch, filterset, name: str, queries: list) -> list:
+    """Each query's CSV bytes and XLSX cells, exported streamed (the whole list's ``rows``
+    refused), then asserted equal to the same exports from the whole list (``stream_rows``
+    removed, so the export falls back to it); the streamed ones are returned."""
 
     def exports() -> list:
         got = []
-        for query in QUERIES:
-            response = client.get(url("kpi-list", **query, _export="csv"))
+        for query in queries:
+            response = client.get(url(name, **query, _export="csv"))
             got.append(b"".join(response.streaming_content))
-            got.append(xlsx_rows(client.get(url("kpi-list", **query, _export="xlsx"))))
+            got.append(xlsx_rows(client.get(url(name, **query, _export="xlsx"))))
         return got
 
     def whole_list(self):
         raise AssertionError("an unsorted export builds its rows a chunk at a time")
 
     with monkeypatch.context() as patch:
-        patch.setattr(KpiFilterSet, "rows", whole_list)
+        patch.setattr(filterset, "rows", whole_list)
         streamed = exports()
-    monkeypatch.delattr(KpiFilterSet, "stream_rows")
+    monkeypatch.delattr(filterset, "stream_rows")
     assert streamed == exports()
+    return streamed
+
+
+def test_streamed_export_is_the_whole_lists_export(client, cabinet, monkeypatch):
+    monkeypatch.setattr(filters, "KPI_CHUNK", 3)
+    client.force_login(cabinet)
+
+    streamed = streamed_and_whole(client, monkeypatch, KpiFilterSet, "kpi-list", QUERIES)
 
     everything = csv_rows_of(streamed[0])
     assert len(everything) == 11
@@ -160,22 +169,7 @@ def test_streamed_risk_export_is_the_whole_registers_export(client, cabinet, mon
     client.force_login(cabinet)
     queries = [{}, {"quarter": "Q3 2020/21"}, {"quarter": "Q1 2021/22"}, {"q": "SR"}]
 
-    def exports() -> list:
-        got = []
-        for query in queries:
-            response = client.get(url("risk-list", **query, _export="csv"))
-            got.append(b"".join(response.streaming_content))
-            got.append(xlsx_rows(client.get(url("risk-list", **query, _export="xlsx"))))
-        return got
-
-    def whole_list(self):
-        raise AssertionError("an unsorted export builds its rows a chunk at a time")
-
-    with monkeypatch.context() as patch:
-        patch.setattr(RiskFilterSet, "rows", whole_list)
-        streamed = exports()
-    monkeypatch.delattr(RiskFilterSet, "stream_rows")
-    assert streamed == exports()
+    streamed = streamed_and_whole(client, monkeypatch, RiskFilterSet, "risk-list", queries)
     register = csv_rows_of(streamed[0])
     assert [(row[0], row[1]) for row in register[1:]] == [
         ("SR01", "Data"),
